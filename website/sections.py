@@ -1,0 +1,16 @@
+"""The context of a home-page section, shared by each app's inclusion tag."""
+
+from wagtail.models import Page
+
+
+def home_section(
+    index_model: type[Page], *, heading: str, items=(), item_template: str = ""
+) -> dict:
+    index = index_model.objects.live().public().only("id", "title", "url_path").first()
+    return {
+        "heading": heading,
+        "index": index,
+        "items": items,
+        "item_template": item_template,
+        "empty_message": index_model.empty_message,
+    }

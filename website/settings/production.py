@@ -1,0 +1,34 @@
+"""Production: every secret from the environment, HTTPS only, SMTP mail, tasks in the database."""
+
+from .base import *  # noqa: F403
+from .environment import ConfigurationError, env_bool, env_int, env_list, env_str
+
+DEBUG = False
+RELAIS_DEMO_ENABLED = False
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ConfigurationError("DJANGO_SECRET_KEY", "doit compter au moins 50 caractères variés")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ConfigurationError(
+        "DJANGO_ALLOWED_HOSTS", "est obligatoire (noms de domaine séparés par des virgules)"
+    )
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Secure-sessionid"
+CSRF_COOKIE_NAME = "__Secure-csrftoken"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Emails to administrators on server errors, when an address is given.
+ADMINS = [("Relais", address) for address in env_list("DJANGO_ADMINS")]

@@ -1,0 +1,124 @@
+"""What the site needs before any content: home page, site, groups, collections, workflow."""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext as _
+
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+)
+
+from website.models import HomePage, StandardPage
+
+FACILITATORS = "Animateurs"
+PARTICIPANTS = "Participants"
+MODERATION_WORKFLOW = "Modération par l'équipe d'animation"
+NETWORK_COLLECTION = "Réseau"
+
+STANDARD_PAGES = [
+    ("a-propos", "À propos"),
+    ("mentions-legales", "Mentions légales"),
+    ("donnees-personnelles", "Données personnelles"),
+    ("accessibilite", "Déclaration d'accessibilité"),
+]
+
+
+def ensure_home() -> HomePage:
+    """The home page at the root of the default site, replacing Wagtail's welcome page."""
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Accueil", slug="accueil"))
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Relais"
+        )
+    elif site.root_page_id != home.pk:
+        welcome = site.root_page
+        site.root_page = home
+        site.site_name = site.site_name or "Relais"
+        site.save()
+        if welcome.specific_class is Page and not welcome.get_children().exists():
+            welcome.delete()
+    return home
+
+
+def ensure_child(parent: Page, model: type[Page], **fields) -> Page:
+    """The one live child of `parent` of type `model`, created (and published) if missing."""
+    existing = model.objects.child_of(parent).first()
+    if existing is not None:
+        return existing
+    page = parent.add_child(instance=model(**fields))
+    page.save_revision().publish()
+    return page
+
+
+def ensure_group(name: str, *, codenames: list[str] = ()) -> Group:
+    group, _created = Group.objects.get_or_create(name=name)
+    if codenames:
+        group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return group
+
+
+def grant_page_permissions(group: Group, page: Page, permissions: list[str]) -> None:
+    """Page permissions on `page`'s subtree, as Wagtail's codenames (add_page, change_page…)."""
+    for codename in permissions:
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def ensure_collection(name: str) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def ensure_moderation_workflow(facilitators: Group) -> Workflow:
+    task, _created = GroupApprovalTask.objects.get_or_create(
+        name=_("Validation par l'équipe d'animation")
+    )
+    task.groups.add(facilitators)
+    workflow, _created = Workflow.objects.get_or_create(name=MODERATION_WORKFLOW)
+    if not workflow.workflow_tasks.filter(task=task).exists():
+        workflow.workflow_tasks.create(task=task, sort_order=0)
+    return workflow
+
+
+def setup(*, home: HomePage) -> None:
+    """The site's own part: groups, moderation workflow, shared collection, standard pages."""
+    admin_access = ["access_admin"]
+    facilitators = ensure_group(FACILITATORS, codenames=admin_access)
+    ensure_group(PARTICIPANTS, codenames=admin_access)
+    ensure_moderation_workflow(facilitators)
+    network = ensure_collection(NETWORK_COLLECTION)
+    _grant_collection(facilitators, network)
+    for slug, title in STANDARD_PAGES:
+        if not StandardPage.objects.child_of(home).filter(slug=slug).exists():
+            page = home.add_child(
+                instance=StandardPage(title=title, slug=slug, show_in_menus=False)
+            )
+            page.save_revision().publish()
+
+
+def _grant_collection(group: Group, collection: Collection) -> None:
+    for app_label, codenames in {
+        "wagtailimages": ["add_image", "change_image", "choose_image"],
+        "wagtaildocs": ["add_document", "change_document", "choose_document"],
+    }.items():
+        for codename in codenames:
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=permission
+                )

@@ -1,0 +1,48 @@
+from django import template
+
+from wagtail.models import Site
+
+from website.models import HomePage, NetworkSettings, StandardPage
+
+register = template.Library()
+
+
+def _home_for(request) -> HomePage | None:
+    site = Site.find_for_request(request) if request else None
+    root = site.root_page if site else None
+    return root.specific if root is not None else HomePage.objects.first()
+
+
+@register.inclusion_tag("components/main_navigation.html", takes_context=True)
+def main_navigation(context):
+    """The site's sections: the home page's live children marked "show in menus"."""
+    request = context.get("request")
+    home = _home_for(request)
+    current = context.get("page")
+    sections = (
+        home.get_children().live().public().in_menu().only("id", "title", "url_path", "path")
+        if home
+        else []
+    )
+    current_path = current.path if current is not None else ""
+    return {
+        "home": home,
+        "sections": [(section, current_path.startswith(section.path)) for section in sections],
+    }
+
+
+@register.inclusion_tag("components/footer.html", takes_context=True)
+def site_footer(context):
+    request = context.get("request")
+    home = _home_for(request)
+    legal_pages = (
+        home.get_children().live().public().type(StandardPage).only("id", "title", "url_path")
+        if home
+        else []
+    )
+    network = (
+        NetworkSettings.for_request(request)
+        if request
+        else NetworkSettings.for_site(Site.objects.get(is_default_site=True))
+    )
+    return {"network": network, "legal_pages": legal_pages}
