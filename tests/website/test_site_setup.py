@@ -1,0 +1,61 @@
+import pytest
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from wagtail.models import GroupPagePermission, Page, Site, Workflow
+
+SECTIONS = {
+    "espaces-numeriques": "LieuIndexPage",
+    "structures": "StructureIndexPage",
+    "actualites": "NewsIndexPage",
+    "agenda": "AgendaPage",
+    "ressources": "RessourceIndexPage",
+    "veille": "VeilleIndexPage",
+    "bilans": "BilanIndexPage",
+}
+
+
+def test_setup_site_builds_the_tree_with_every_section_under_the_home_page(home):
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_page.specific == home
+    children = {page.slug: page.specific_class.__name__ for page in home.get_children().live()}
+    for slug, model_name in SECTIONS.items():
+        assert children[slug] == model_name
+
+
+def test_setup_site_replaces_wagtails_welcome_page(home):
+    assert not Page.objects.filter(title__startswith="Welcome").exists()
+
+
+def test_setup_site_run_twice_creates_nothing_more(home):
+    counts = (Page.objects.count(), Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count())
+    call_command("setup_site", verbosity=0)
+    assert (Page.objects.count(), Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count()) == counts
+
+
+def test_setup_site_creates_the_standard_pages_out_of_the_menus(home):
+    slugs = set(home.get_children().live().not_in_menu().values_list("slug", flat=True))
+    assert {"a-propos", "mentions-legales", "donnees-personnelles", "accessibilite"} <= slugs
+
+
+@pytest.mark.parametrize(
+    ("group", "slug", "codename"),
+    [
+        ("Animateurs", "ressources", "delete_page"),
+        ("Animateurs", "veille", "publish_page"),
+        ("Animateurs", "bilans", "change_page"),
+        ("Animateurs", "agenda", "add_page"),
+        ("Participants", "ressources", "publish_page"),
+    ],
+)
+def test_groups_get_their_permissions_on_their_sections(home, group, slug, codename):
+    section = home.get_children().get(slug=slug)
+    assert GroupPagePermission.objects.filter(group__name=group, page=section, permission__codename=codename).exists()
+
+
+def test_participants_cannot_delete_resources(home):
+    section = home.get_children().get(slug="ressources")
+    assert not GroupPagePermission.objects.filter(
+        group__name="Participants", page=section, permission__codename="delete_page"
+    ).exists()
