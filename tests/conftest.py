@@ -3,12 +3,23 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the site once per test database; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        call_command("setup_site", verbosity=0)
+
+
 @pytest.fixture
 def home(db):
-    """The site as setup_site builds it: home page, sections, groups, workflow."""
-    call_command("setup_site", verbosity=0)
+    """The site as setup_site builds it: home page, sections, groups, workflow.
+
+    Tests that flush the database (transactional ones, the live server) get it rebuilt.
+    """
     from website.models import HomePage
 
+    if not HomePage.objects.exists():
+        call_command("setup_site", verbosity=0)
     return HomePage.objects.get()
 
 
