@@ -4,10 +4,12 @@ from wagtail.models import Page
 
 
 def home_section(
-    index_model: type[Page], *, heading: str, items=(), item_template: str = ""
+    context, index_model: type[Page], *, heading: str, items=(), item_template: str = ""
 ) -> dict:
+    """`context` is the calling template's: its request lets `pageurl` reuse the site's root paths."""
     index = index_model.objects.live().public().only("id", "title", "url_path").first()
     return {
+        "request": context.get("request"),
         "heading": heading,
         "index": index,
         "items": items,

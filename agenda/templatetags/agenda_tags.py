@@ -7,6 +7,6 @@ from website.sections import home_section
 register = template.Library()
 
 
-@register.inclusion_tag("components/home_section.html")
-def events_this_week():
-    return home_section(AgendaPage, heading=_("Cette semaine dans le réseau"))
+@register.inclusion_tag("components/home_section.html", takes_context=True)
+def events_this_week(context):
+    return home_section(context, AgendaPage, heading=_("Cette semaine dans le réseau"))

@@ -7,6 +7,6 @@ from website.sections import home_section
 register = template.Library()
 
 
-@register.inclusion_tag("components/home_section.html")
-def recent_ressources():
-    return home_section(RessourceIndexPage, heading=_("Ressources mises à jour"))
+@register.inclusion_tag("components/home_section.html", takes_context=True)
+def recent_ressources(context):
+    return home_section(context, RessourceIndexPage, heading=_("Ressources mises à jour"))

@@ -7,12 +7,14 @@ from website.sections import home_section
 register = template.Library()
 
 
-@register.inclusion_tag("structures/tags/lieu_finder.html")
-def lieu_finder():
+@register.inclusion_tag("structures/tags/lieu_finder.html", takes_context=True)
+def lieu_finder(context):
     """The home page's "find a digital space" form, sent to the directory."""
-    return home_section(LieuIndexPage, heading=_("Trouver un espace numérique près de chez vous"))
+    return home_section(
+        context, LieuIndexPage, heading=_("Trouver un espace numérique près de chez vous")
+    )
 
 
-@register.inclusion_tag("components/home_section.html")
-def latest_news():
-    return home_section(NewsIndexPage, heading=_("Dernières actualités"))
+@register.inclusion_tag("components/home_section.html", takes_context=True)
+def latest_news(context):
+    return home_section(context, NewsIndexPage, heading=_("Dernières actualités"))

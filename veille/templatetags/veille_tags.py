@@ -7,6 +7,6 @@ from website.sections import home_section
 register = template.Library()
 
 
-@register.inclusion_tag("components/home_section.html")
-def open_calls():
-    return home_section(VeilleIndexPage, heading=_("Appels à projets ouverts"))
+@register.inclusion_tag("components/home_section.html", takes_context=True)
+def open_calls(context):
+    return home_section(context, VeilleIndexPage, heading=_("Appels à projets ouverts"))

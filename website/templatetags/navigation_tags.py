@@ -26,6 +26,7 @@ def main_navigation(context):
     )
     current_path = current.path if current is not None else ""
     return {
+        "request": request,
         "home": home,
         "sections": [(section, current_path.startswith(section.path)) for section in sections],
     }
@@ -45,4 +46,4 @@ def site_footer(context):
         if request
         else NetworkSettings.for_site(Site.objects.get(is_default_site=True))
     )
-    return {"network": network, "legal_pages": legal_pages}
+    return {"request": request, "network": network, "legal_pages": legal_pages}

@@ -1,0 +1,117 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from django.contrib.staticfiles import finders
+
+SECTION_EMPTY_STATES = {
+    "/espaces-numeriques/": "Aucun espace numérique pour l'instant.",
+    "/structures/": "Aucune structure pour l'instant.",
+    "/actualites/": "Aucune actualité pour l'instant.",
+    "/agenda/": "Aucun événement pour l'instant.",
+    "/ressources/": "Aucune ressource pour l'instant.",
+    "/veille/": "Aucun appel à projets pour l'instant.",
+    "/bilans/": "Aucun bilan pour l'instant.",
+}
+
+
+def _text(response) -> str:
+    return response.content.decode().replace("&#x27;", "'")
+
+
+def test_the_home_page_is_french_and_links_to_every_section(client, home):
+    response = client.get("/")
+    html = _text(response)
+    assert response.status_code == 200
+    assert '<html lang="fr">' in html
+    for url in SECTION_EMPTY_STATES:
+        assert f'href="{url}"' in html
+
+
+def test_the_home_page_composes_each_apps_block_with_its_honest_empty_state(client, home):
+    html = _text(client.get("/"))
+    assert "Trouver un espace numérique près de chez vous" in html
+    for message in [
+        "Aucun événement pour l'instant.",
+        "Aucune actualité pour l'instant.",
+        "Aucun appel à projets pour l'instant.",
+        "Aucune ressource pour l'instant.",
+    ]:
+        assert message in html
+
+
+@pytest.mark.parametrize(("url", "empty_state"), SECTION_EMPTY_STATES.items())
+def test_each_section_says_plainly_that_it_is_empty_for_now(client, home, url, empty_state):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert empty_state in _text(response)
+
+
+def test_the_current_section_is_marked_in_the_navigation(client, home):
+    html = _text(client.get("/agenda/"))
+    assert re.search(r'href="/agenda/"\s+aria-current="page"', html)
+
+
+def test_every_page_has_a_search_form_with_a_q_field(client, home):
+    html = _text(client.get("/ressources/"))
+    assert re.search(r'<form[^>]*role="search"', html)
+    assert 'name="q"' in html
+
+
+def test_pages_carry_a_description_and_open_graph_tags_for_sharing(client, home):
+    home.search_description = "Le réseau local de l'inclusion numérique."
+    home.save_revision().publish()
+    html = _text(client.get("/"))
+    assert '<meta name="description" content="Le réseau local de l\'inclusion numérique.">' in html
+    assert '<meta property="og:title"' in html
+    assert '<meta property="og:url" content="http://localhost/">' in html
+
+
+def test_an_unknown_address_answers_the_french_404_page(client, home):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in _text(response)
+
+
+def test_healthz_answers_ok_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_robots_txt_keeps_crawlers_out_of_the_admin_and_points_to_the_sitemap(client, home):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://localhost/sitemap.xml" in body
+
+
+def test_the_sitemap_lists_the_live_sections_and_not_drafts(client, home):
+    agenda = home.get_children().get(slug="agenda")
+    agenda.unpublish()
+    body = client.get("/sitemap.xml").content.decode()
+    assert "http://localhost/ressources/" in body
+    assert "http://localhost/agenda/" not in body
+
+
+def test_the_search_page_finds_a_section_by_its_title(client, home):
+    response = client.get("/recherche/", {"q": "Ressources"})
+    assert response.status_code == 200
+    assert 'href="/ressources/"' in _text(response)
+
+
+def test_the_home_page_weighs_less_than_150_kb_with_its_styles_and_scripts(client, home):
+    html = client.get("/").content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+    total = len(html) + sum(Path(finders.find(asset.decode())).stat().st_size for asset in assets)
+    assert assets, "the stylesheet is linked"
+    assert total < 150 * 1024
+
+
+@pytest.mark.parametrize(("url", "budget"), [("/", 21), ("/agenda/", 13)])
+def test_pages_stay_within_their_query_budget(
+    client, home, django_assert_max_num_queries, url, budget
+):
+    client.get(url)  # caches warm, as in production
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,44 @@
+import random
+
+from faker import Faker
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
+
+from website.discovery import contributions
+from website.scale_sizes import SIZES
+
+
+def _without_auto_update(backends: dict) -> dict:
+    return {name: {**config, "AUTO_UPDATE": False} for name, config in backends.items()}
+
+
+class Command(BaseCommand):
+    help = "Génère un réseau réaliste (tailles S, M, L) par-dessus la démonstration, de façon reproductible."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=sorted(SIZES), default="S")
+        parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument(
+            "--skip-index", action="store_true", help="Ne pas reconstruire l'index de recherche."
+        )
+
+    def handle(self, *args, size, seed, skip_index, **options):
+        call_command("seed_demo", verbosity=0)
+        dimensions = SIZES[size]
+        # Indexing each save would dominate the run: switch it off and rebuild once at the end.
+        with override_settings(
+            WAGTAILSEARCH_BACKENDS=_without_auto_update(settings.WAGTAILSEARCH_BACKENDS)
+        ):
+            for module in contributions("scale"):
+                label = module.__name__.split(".")[0]
+                rng = random.Random(f"{seed}-{label}")
+                faker = Faker("fr_FR")
+                faker.seed_instance(f"{seed}-{label}")
+                module.seed(size=dimensions, rng=rng, faker=faker)
+        if not skip_index:
+            call_command("update_index", verbosity=0)
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS(f"Réseau de taille {size} prêt."))
