@@ -13,7 +13,7 @@ SIZE ?= S
 CHROMIUM ?= /usr/bin/chromium
 MANAGE := $(PY) manage.py
 
-.PHONY: help install install-test run demo migrate test test-fast test-e2e lint format bench lock chromium check clean
+.PHONY: help install install-test run demo migrate test test-fast conformance lint format bench lock chromium clean
 
 help: ## List the targets and what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 
 test: install-test chromium ## Install everything (browser included) and run every test
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+conformance: install-test ## Run modelsearch's backend conformance suite against the whoosh backend
+	@$(PY) -m tests.conformance $(PYTEST_ARGS)
 
 test-fast: install-test ## Run the tests without the browser
 	@$(PY) -m pytest -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
