@@ -1,8 +1,10 @@
 from structures.models import LieuIndexPage, NewsIndexPage, StructureIndexPage
+from structures.models.terms import sync_terms
 from website.setup import ensure_child
 
 
 def setup(*, home) -> None:
+    sync_terms()
     ensure_child(
         home,
         LieuIndexPage,

@@ -1,0 +1,170 @@
+import datetime
+import html
+
+import pytest
+import time_machine
+
+from django.core.exceptions import ValidationError
+
+from structures.factories import LieuPageFactory, NewsPageFactory, StructurePageFactory
+from structures.models import LieuPage, StructureIndexPage, StructurePage, Term, Vocabulary
+from structures.validators import normalise_phone, validate_postcode, validate_siret_or_rna
+from website.models import HomePage
+
+
+@pytest.fixture
+def structure(home):
+    index = StructureIndexPage.objects.get()
+    return StructurePageFactory(
+        parent=index, title="CLEF Chantemerle", commune="La Ravoire", code_postal="73490"
+    )
+
+
+def test_setup_site_loads_every_vocabulary_of_the_standard(home):
+    assert Term.objects.filter(vocabulary=Vocabulary.SERVICES).count() == 9
+    assert Term.objects.filter(vocabulary=Vocabulary.TYPOLOGIE).count() == 92
+    assert (
+        Term.objects.get(vocabulary=Vocabulary.TYPOLOGIE, code="CCAS").label
+        == "Centre communal d'action sociale"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0479123456", "04 79 12 34 56"),
+        ("+33 4 79 12 34 56", "04 79 12 34 56"),
+        ("04.79.12.34.56", "04 79 12 34 56"),
+    ],
+)
+def test_a_phone_number_typed_any_french_way_is_stored_in_one_format(typed, stored):
+    assert normalise_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "+44 20 7946 0000", "04 79 12 34", "téléphone"])
+def test_a_wrong_phone_number_gets_a_french_message(typed):
+    with pytest.raises(ValidationError, match="10 chiffres"):
+        normalise_phone(typed)
+
+
+@pytest.mark.parametrize("value", ["73282932000074", "W732001234", "35600000000001"])
+def test_real_looking_siret_and_rna_numbers_are_accepted(value):
+    validate_siret_or_rna(value)
+
+
+@pytest.mark.parametrize("value", ["73282932000075", "1234", "W12", "ABCDEFGHIJKLMN"])
+def test_a_mistyped_siret_or_rna_is_refused_in_french(value):
+    with pytest.raises(ValidationError) as error:
+        validate_siret_or_rna(value)
+    assert "SIRET" in str(error.value)
+
+
+def test_a_postcode_must_have_five_digits():
+    validate_postcode("73490")
+    with pytest.raises(ValidationError, match="5 chiffres"):
+        validate_postcode("7349")
+
+
+def test_a_structure_page_shows_its_typology_with_the_french_label(client, structure):
+    structure.terms = [Term.objects.get(vocabulary=Vocabulary.TYPOLOGIE, code="CS")]
+    structure.save_revision().publish()
+    page = client.get(structure.url).content.decode()
+    assert "Centre social" in page
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_referral_information_older_than_six_months_says_it_may_have_changed(client, structure):
+    structure.referral_needs = "Démarches en ligne, prise en main du téléphone"
+    structure.last_verified = datetime.date(2026, 4, 1)
+    structure.save_revision().publish()
+    page = client.get(structure.url).content.decode()
+    assert "Informations vérifiées le 1 avril 2026" in page
+    assert "plus de six mois" in page
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_referral_information_checked_last_month_is_shown_as_current(structure):
+    structure.last_verified = datetime.date(2026, 10, 20)
+    assert not structure.needs_verification()
+    structure.last_verified = None
+    assert structure.needs_verification()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_a_place_edited_here_is_dated_today_and_gets_a_stable_identifier(structure):
+    lieu = LieuPageFactory(parent=structure)
+    assert lieu.date_maj == datetime.date(2026, 11, 23)
+    assert lieu.identifiant == f"relais-lieu-{lieu.pk}"
+
+
+def test_an_imported_place_keeps_the_date_it_came_with(structure):
+    lieu = LieuPageFactory(
+        parent=structure, source="Conseillers numériques", date_maj=datetime.date(2025, 3, 2)
+    )
+    assert LieuPage.objects.get(pk=lieu.pk).date_maj == datetime.date(2025, 3, 2)
+
+
+def test_a_place_page_lists_its_services_and_a_clickable_phone(client, structure):
+    lieu = LieuPageFactory(
+        parent=structure,
+        telephone="04 79 12 34 56",
+        term_codes=["Aide aux démarches administratives", "Gratuit"],
+    )
+    page = client.get(lieu.url).content.decode()
+    assert "Aide aux démarches administratives" in page
+    assert "Gratuit" in page
+    assert 'href="tel:+33479123456"' in page
+
+
+def test_places_and_news_live_under_a_structure_only(home, structure):
+    assert LieuPage.can_create_at(structure)
+    assert not LieuPage.can_create_at(HomePage.objects.get())
+    assert StructurePage.can_create_at(StructureIndexPage.objects.get())
+    assert not StructurePage.can_create_at(home)
+
+
+def test_a_news_item_names_the_structure_that_published_it(client, structure):
+    news = NewsPageFactory(parent=structure, title="Nouveaux horaires au Piochet")
+    page = client.get(news.url).content.decode()
+    assert "Nouveaux horaires au Piochet" in page
+    assert "CLEF Chantemerle" in page
+
+
+def test_an_editor_creates_a_structure_with_its_typologies_through_the_admin(admin_client, home):
+    admin_client.defaults["HTTP_HOST"] = "localhost"
+    index = StructureIndexPage.objects.get()
+    ccas = Term.objects.get(vocabulary=Vocabulary.TYPOLOGIE, code="CCAS")
+    response = admin_client.post(
+        f"/admin/pages/add/structures/structurepage/{index.pk}/",
+        {
+            "title": "CCAS de La Ravoire",
+            "slug": "ccas-la-ravoire",
+            "typologies": [ccas.pk],
+            "telephone": "0479000000",
+            "tags": "",
+            "action-publish": "1",
+        },
+    )
+    assert response.status_code == 302
+    created = StructurePage.objects.get(slug="ccas-la-ravoire")
+    assert [term.code for term in created.terms.all()] == ["CCAS"]
+    assert created.telephone == "04 79 00 00 00"
+    assert created.live
+
+
+def test_the_admin_refuses_a_wrong_siret_with_a_french_message(admin_client, home):
+    admin_client.defaults["HTTP_HOST"] = "localhost"
+    index = StructureIndexPage.objects.get()
+    response = admin_client.post(
+        f"/admin/pages/add/structures/structurepage/{index.pk}/",
+        {
+            "title": "Régie",
+            "slug": "regie",
+            "siret_ou_rna": "12345678901234",
+            "tags": "",
+            "action-publish": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ce numéro SIRET n'existe pas" in html.unescape(response.content.decode())
+    assert not StructurePage.objects.filter(slug="regie").exists()
