@@ -8,7 +8,6 @@ keeps what went wrong; each test ends with `visitor.assert_no_problems()`, which
 """
 
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,11 +178,10 @@ class Visitor:
         return self.page
 
     def follow(self, link):
-        """Click a link and wait for the document it points to."""
-        href = link.get_attribute("href")
-        link.click()
-        self.page.wait_for_url(re.compile(re.escape(href) + r"(\?.*)?$"))
-        self.page.wait_for_load_state("load")
+        """Click a link and wait until the document it points to has loaded."""
+        target = link.evaluate("(anchor) => anchor.href")
+        with self.page.expect_navigation(url=target, wait_until="load"):
+            link.click()
         return self.page
 
     # --- looking ------------------------------------------------------------------------

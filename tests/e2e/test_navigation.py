@@ -93,9 +93,8 @@ def test_a_visitor_searches_from_the_header_and_gets_the_results_page(visitor):
     page = visitor.open("/")
     search = page.locator("form[role=search]")
     search.locator("input[name=q]").fill("agenda")
-    search.get_by_role("button", name="Rechercher").click()
-    page.wait_for_url(re.compile(r"/recherche/\?q=agenda$"))
-    page.wait_for_load_state("load")
+    with page.expect_navigation(url=re.compile(r"/recherche/\?q=agenda$"), wait_until="load"):
+        search.get_by_role("button", name="Rechercher").click()
 
     expect(page.locator("h1")).to_have_text("Recherche")
     expect(page.get_by_role("status")).to_contain_text("« agenda »")
