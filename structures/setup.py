@@ -1,5 +1,6 @@
 from structures.models import LieuIndexPage, NewsIndexPage, StructureIndexPage
 from structures.models.terms import sync_terms
+from structures.permissions import sync_all
 from website.setup import ensure_child
 
 
@@ -16,3 +17,4 @@ def setup(*, home) -> None:
         home, StructureIndexPage, title="Structures", slug="structures", show_in_menus=True
     )
     ensure_child(home, NewsIndexPage, title="Actualités", slug="actualites", show_in_menus=True)
+    sync_all()

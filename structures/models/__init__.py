@@ -1,3 +1,4 @@
+from .membership import Facilitator, Membership, Role
 from .pages import (
     LieuIndexPage,
     LieuPage,
@@ -10,6 +11,9 @@ from .pages import (
 from .terms import Term, Vocabulary
 
 __all__ = [
+    "Facilitator",
+    "Membership",
+    "Role",
     "LieuIndexPage",
     "LieuPage",
     "NewsIndexPage",

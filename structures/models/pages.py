@@ -198,6 +198,15 @@ class StructurePage(TermsMixin, ContactMixin, BasePage):
     activites = models.TextField(_("ce que fait la structure"), blank=True, max_length=2000)
     publics = models.TextField(_("pour qui"), blank=True, max_length=1000)
     tags = ClusterTaggableManager(through=StructureTag, blank=True, verbose_name=_("mots-clés"))
+    # The structure's own images and documents; created and granted by structures.permissions.
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     referral_needs = models.TextField(_("besoins pris en charge"), blank=True, max_length=2000)
     referral_how = models.TextField(
