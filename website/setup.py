@@ -1,13 +1,16 @@
 """What the site needs before any content: home page, site, groups, collections, workflow."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext as _
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -28,8 +31,21 @@ STANDARD_PAGES = [
 ]
 
 
+def ensure_wagtail_roots() -> None:
+    """What Wagtail's migrations create and a database flush removes: the locale and the roots
+    of the page tree and of the collections."""
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 def ensure_home() -> HomePage:
     """The home page at the root of the default site, replacing Wagtail's welcome page."""
+    ensure_wagtail_roots()
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()

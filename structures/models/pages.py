@@ -23,6 +23,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from structures.models.terms import Term, Vocabulary
+from structures.opening_hours import status as opening_status
+from structures.opening_hours import table_context, validate_opening_hours
 from structures.validators import (
     normalise_phone,
     phone_link,
@@ -30,6 +32,7 @@ from structures.validators import (
     validate_postcode,
     validate_siret_or_rna,
 )
+from structures.widgets import OpeningHoursWidget
 from website.blocks import BodyBlock
 from website.models import BasePage, IndexPage
 from website.models.pages import RICH_TEXT_FEATURES
@@ -326,7 +329,10 @@ class LieuPage(TermsMixin, ContactMixin, BasePage):
         _("horaires"),
         max_length=1000,
         blank=True,
-        help_text=_("Au format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00; PH off"),
+        validators=[validate_opening_hours],
+        help_text=_(
+            "Remplissez la grille de la semaine ; les fermetures exceptionnelles s'ajoutent en dessous."
+        ),
     )
     presentation_resume = models.CharField(_("présentation courte"), max_length=280, blank=True)
     presentation_detail = models.TextField(_("présentation détaillée"), blank=True, max_length=5000)
@@ -361,7 +367,7 @@ class LieuPage(TermsMixin, ContactMixin, BasePage):
         FieldPanel("presentation_resume"),
         FieldPanel("presentation_detail"),
         FieldPanel("photo"),
-        FieldPanel("horaires"),
+        FieldPanel("horaires", widget=OpeningHoursWidget),
         MultiFieldPanel(
             [
                 *ContactMixin.address_panels,
@@ -433,6 +439,9 @@ class LieuPage(TermsMixin, ContactMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        today = timezone.localdate()
+        context["opening_status"] = opening_status(self.horaires, at=timezone.now())
+        context["opening_table"] = table_context(self.horaires, week_of=today, today=today)
         context["offer"] = [
             (vocabulary.label, self.terms_of(vocabulary))
             for vocabulary in (

@@ -95,30 +95,7 @@ def browser():
 
 
 @pytest.fixture
-def wagtail_roots(transactional_db):
-    """What Wagtail's own migrations create and a flush removes: the locale and the roots.
-
-    Live-server tests are transactional: each one ends with a flush, which empties every table,
-    Wagtail's root page and root collection included, and `setup_site` (run by the `home`
-    fixture) cannot build the site without them. Put them back when missing, as the migrations
-    made them. Does nothing once `setup_site` restores them itself.
-    """
-    from django.conf import settings
-
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    locale, _created = Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
-@pytest.fixture
-def site_url(wagtail_roots, live_server, home):
+def site_url(live_server, home):
     """The live server's address, serving the tree setup_site builds (rebuilt after flushes)."""
     return live_server.url
 

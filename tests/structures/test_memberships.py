@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from wagtail.images.permissions import permission_policy as image_policy
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
 
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
@@ -65,6 +66,7 @@ def test_an_editor_demoted_to_member_loses_the_structures_rights(structures, per
 def test_editors_may_upload_to_their_structures_collection_only(structures, person):
     regie, ccas = structures
     Membership.objects.create(user=person, structure=regie, role=Role.EDITOR)
+    image_policy = policy_registry.get_by_type(get_image_model())
     collections = set(image_policy.collections_user_has_permission_for(person, "add"))
     assert regie.collection in collections
     assert ccas.collection not in collections

@@ -168,3 +168,23 @@ def test_the_admin_refuses_a_wrong_siret_with_a_french_message(admin_client, hom
     assert response.status_code == 200
     assert "Ce numéro SIRET n'existe pas" in html.unescape(response.content.decode())
     assert not StructurePage.objects.filter(slug="regie").exists()
+
+
+@time_machine.travel(
+    datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)
+)  # Friday, 10 h in Paris
+def test_a_place_page_says_it_is_open_now_and_shows_the_week(client, structure):
+    lieu = LieuPageFactory(parent=structure, horaires="Mo,Fr 09:00-12:00; PH off")
+    page = html.unescape(client.get(lieu.url).content.decode())
+    assert "Ouvert maintenant — ferme à 12 h" in page
+    assert (
+        "<caption>Horaires de la semaine du lundi 23 novembre au dimanche 29 novembre 2026</caption>"
+        in page
+    )
+    assert 'aria-current="date"' in page
+
+
+def test_the_admin_refuses_opening_hours_it_cannot_read(structure):
+    lieu = LieuPageFactory.build(title="Lieu", slug="lieu", horaires="Mo-Fr 9h-12")
+    with pytest.raises(ValidationError, match="Horaires illisibles"):
+        lieu.full_clean(exclude=["path", "depth", "url_path"])

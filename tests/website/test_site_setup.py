@@ -29,9 +29,19 @@ def test_setup_site_replaces_wagtails_welcome_page(home):
 
 
 def test_setup_site_run_twice_creates_nothing_more(home):
-    counts = (Page.objects.count(), Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count())
+    counts = (
+        Page.objects.count(),
+        Group.objects.count(),
+        GroupPagePermission.objects.count(),
+        Workflow.objects.count(),
+    )
     call_command("setup_site", verbosity=0)
-    assert (Page.objects.count(), Group.objects.count(), GroupPagePermission.objects.count(), Workflow.objects.count()) == counts
+    assert (
+        Page.objects.count(),
+        Group.objects.count(),
+        GroupPagePermission.objects.count(),
+        Workflow.objects.count(),
+    ) == counts
 
 
 def test_setup_site_creates_the_standard_pages_out_of_the_menus(home):
@@ -51,7 +61,9 @@ def test_setup_site_creates_the_standard_pages_out_of_the_menus(home):
 )
 def test_groups_get_their_permissions_on_their_sections(home, group, slug, codename):
     section = home.get_children().get(slug=slug)
-    assert GroupPagePermission.objects.filter(group__name=group, page=section, permission__codename=codename).exists()
+    assert GroupPagePermission.objects.filter(
+        group__name=group, page=section, permission__codename=codename
+    ).exists()
 
 
 def test_participants_cannot_delete_resources(home):
