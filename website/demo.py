@@ -5,22 +5,21 @@ in Relais's own words. Idempotent: content someone has edited since is left alon
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from website.models import HomePage, NetworkSettings, StandardPage
-from website.setup import FACILITATORS, PARTICIPANTS
 
 DEMO_PASSWORD = "relais-demo"
 
-# username → (first name, last name, groups, superuser). Roles, not real people.
+# username → (first name, last name, superuser). Roles, not real people: their rights come
+# from memberships that the structures' demo gives them.
 DEMO_ACCOUNTS = {
-    "admin": ("Alex", "Administrateur", [], True),
-    "animatrice": ("Camille", "Animatrice", [FACILITATORS], False),
-    "editrice": ("Dominique", "Éditrice", [PARTICIPANTS], False),
-    "participant": ("Sacha", "Participant", [PARTICIPANTS], False),
+    "admin": ("Alex", "Administrateur", True),
+    "animatrice": ("Camille", "Animatrice", False),
+    "editrice": ("Dominique", "Éditrice", False),
+    "participant": ("Sacha", "Participant", False),
 }
 
 HOME_INTRO = (
@@ -168,7 +167,7 @@ def _seed_settings() -> None:
 
 def _seed_accounts() -> list[str]:
     user_model = get_user_model()
-    for username, (first_name, last_name, groups, is_superuser) in DEMO_ACCOUNTS.items():
+    for username, (first_name, last_name, is_superuser) in DEMO_ACCOUNTS.items():
         user, created = user_model.objects.get_or_create(
             username=username,
             defaults={
@@ -182,5 +181,4 @@ def _seed_accounts() -> list[str]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        user.groups.add(*Group.objects.filter(name__in=groups))
     return list(DEMO_ACCOUNTS)
