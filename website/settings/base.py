@@ -174,6 +174,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = "/compte/connexion/"
+# Wagtail's own front-end login (/_util/login/) shows the same French page.
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "account/login.html"
+# No avatars from gravatar.com: no address hash sent to a third party, nothing off-site for
+# the admin's Content-Security-Policy to allow.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 SESSION_COOKIE_AGE = env_int("RELAIS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -196,6 +201,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form sent without its CSRF token gets a French page in the site's layout.
+CSRF_FAILURE_VIEW = "website.security.views.csrf_failure"
+# Content-Security-Policy, Permissions-Policy, the request-size ceiling and the guard on
+# Wagtail's own forms: website/security/middleware.py. HSTS and secure cookies: production.py.
 # Map tiles are the only third-party origin the public pages load (from the map, later).
 RELAIS_MAP_TILES_URL = env_str(
     "RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -1,27 +1,33 @@
 """Production: every secret from the environment, HTTPS only, SMTP mail, tasks in the database."""
 
 from .base import *  # noqa: F403
-from .environment import ConfigurationError, env_bool, env_int, env_list, env_str
+from .environment import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
 DEBUG = False
 RELAIS_DEMO_ENABLED = False
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     raise ConfigurationError("DJANGO_SECRET_KEY", "doit compter au moins 50 caractères variés")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ConfigurationError(
         "DJANGO_ALLOWED_HOSTS", "est obligatoire (noms de domaine séparés par des virgules)"
     )
+# Links in the emails Wagtail sends (moderation, notifications) start with it: the embedded
+# default, http://127.0.0.1:8000, would send people nowhere.
+WAGTAILADMIN_BASE_URL = env_url("RELAIS_BASE_URL", schemes=("https",))
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Load balancers probe over plain HTTP: a redirect would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The __Secure- prefix makes browsers refuse these cookies over plain HTTP or from a subdomain.
 SESSION_COOKIE_NAME = "__Secure-sessionid"
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
 

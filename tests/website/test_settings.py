@@ -1,0 +1,105 @@
+"""Production start-up: a full, valid environment passes `check --deploy` without a warning;
+a missing or malformed variable stops it with one line that names the variable.
+
+Each case is a real `manage.py check --deploy` process with production settings, run in
+parallel once for the module.
+"""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DB_PASSWORD = "s3cr3t-du-serveur"
+
+VALID = {
+    "DJANGO_SETTINGS_MODULE": "website.settings.production",
+    "DJANGO_SECRET_KEY": "Jq7-v0u9xq3Kz1p8Lr5mW2nB6cT4yH0aS3dF7gE9hR1kV5jU8iO2lP6wQ4zX0bN",
+    "DJANGO_ALLOWED_HOSTS": "relais.example.org",
+    "RELAIS_BASE_URL": "https://relais.example.org",
+    "DATABASE_URL": f"postgres://relais:{DB_PASSWORD}@db.example.org:5432/relais",
+    "EMAIL_HOST": "smtp.example.org",
+    "EMAIL_PORT": "587",
+    "EMAIL_USE_TLS": "true",
+    "DEFAULT_FROM_EMAIL": "Relais <ne-pas-repondre@relais.example.org>",
+}
+MISSING = None
+
+BAD = {
+    "secret-key-missing": ("DJANGO_SECRET_KEY", MISSING),
+    "secret-key-too-short": ("DJANGO_SECRET_KEY", "trop-courte"),
+    "secret-key-django-insecure": ("DJANGO_SECRET_KEY", "django-insecure-" + "a1b2c3d4e5" * 5),
+    "allowed-hosts-missing": ("DJANGO_ALLOWED_HOSTS", MISSING),
+    "allowed-hosts-empty": ("DJANGO_ALLOWED_HOSTS", " , "),
+    "base-url-missing": ("RELAIS_BASE_URL", MISSING),
+    "base-url-plain-http": ("RELAIS_BASE_URL", "http://relais.example.org"),
+    "database-mysql": ("DATABASE_URL", f"mysql://relais:{DB_PASSWORD}@db.example.org/relais"),
+    "database-not-a-url": ("DATABASE_URL", "not a url"),
+    "database-scheme-typo": ("DATABASE_URL", f"postgres//relais:{DB_PASSWORD}@db/relais"),
+    "database-port-not-a-number": (
+        "DATABASE_URL",
+        f"postgres://relais:{DB_PASSWORD}@db:cinq/relais",
+    ),
+    "database-broken-ipv6": ("DATABASE_URL", f"postgres://relais:{DB_PASSWORD}@[::1/relais"),
+    "email-port-abc": ("EMAIL_PORT", "abc"),
+    "tasks-backend-celery": ("RELAIS_TASKS_BACKEND", "celery"),
+    "hsts-preload-maybe": ("DJANGO_HSTS_PRELOAD", "peut-être"),
+    "hsts-seconds-negative": ("DJANGO_HSTS_SECONDS", "-1"),
+    "boolean-with-a-newline": ("DJANGO_SECURE_SSL_REDIRECT", "oui\nnon"),
+    "redis-memcached": ("REDIS_URL", "memcached://cache.example.org:11211"),
+    "session-too-short": ("RELAIS_SESSION_SECONDS", "10"),
+}
+
+
+def run_check(environment: dict[str, str | None]) -> subprocess.CompletedProcess:
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(
+            ("DJANGO_", "RELAIS_", "DATABASE_", "EMAIL_", "REDIS_", "DEFAULT_FROM")
+        )
+    }
+    environment = {key: value for key, value in environment.items() if value is not MISSING}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**inherited, **environment},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def results():
+    cases = {"valid": VALID} | {case: {**VALID, name: value} for case, (name, value) in BAD.items()}
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
+        done = dict(zip(cases, pool.map(run_check, cases.values()), strict=True))
+    return done
+
+
+def test_a_full_valid_production_environment_passes_the_deploy_checks_without_a_warning(results):
+    result = results["valid"]
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_a_missing_or_malformed_variable_stops_start_up_with_one_line_naming_it(results, case):
+    variable = BAD[case][0]
+    result = results[case]
+
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration invalide : ")
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+    assert DB_PASSWORD not in result.stderr
