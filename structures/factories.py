@@ -1,10 +1,22 @@
 import factory
 import wagtail_factories
 
+from django.utils import timezone
+
 from structures.models import LieuPage, NewsPage, StructurePage, Term
 
 
-class StructurePageFactory(wagtail_factories.PageFactory):
+class PublishedPageFactory(wagtail_factories.PageFactory):
+    """A live page carries its publication dates, as one published through Wagtail does."""
+
+    first_published_at = factory.LazyFunction(timezone.now)
+    last_published_at = factory.SelfAttribute("first_published_at")
+
+    class Meta:
+        abstract = True
+
+
+class StructurePageFactory(PublishedPageFactory):
     title = factory.Sequence(lambda n: f"Structure {n}")
     commune = "Chambéry"
     code_postal = "73000"
@@ -13,7 +25,7 @@ class StructurePageFactory(wagtail_factories.PageFactory):
         model = StructurePage
 
 
-class LieuPageFactory(wagtail_factories.PageFactory):
+class LieuPageFactory(PublishedPageFactory):
     title = factory.Sequence(lambda n: f"Espace numérique {n}")
     adresse = "1 place de l'Hôtel de Ville"
     commune = "Chambéry"
@@ -32,7 +44,7 @@ class LieuPageFactory(wagtail_factories.PageFactory):
                 self.save()
 
 
-class NewsPageFactory(wagtail_factories.PageFactory):
+class NewsPageFactory(PublishedPageFactory):
     title = factory.Sequence(lambda n: f"Actualité {n}")
     intro = factory.Faker("sentence", locale="fr_FR")
 

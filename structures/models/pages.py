@@ -7,6 +7,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
@@ -34,6 +36,7 @@ from structures.validators import (
 )
 from structures.widgets import OpeningHoursWidget
 from website.blocks import BodyBlock
+from website.feeds import conditional_feed
 from website.models import BasePage, IndexPage
 from website.models.pages import RICH_TEXT_FEATURES
 
@@ -62,15 +65,40 @@ class LieuIndexPage(IndexPage):
         verbose_name = _("annuaire des espaces numériques")
 
 
-class NewsIndexPage(IndexPage):
-    """ "Actualités": every structure's news, newest first."""
+class NewsIndexPage(RoutablePageMixin, IndexPage):
+    """ "Actualités": every structure's news, newest first, and their RSS feed."""
 
     parent_page_types = ["website.HomePage"]
     max_count = 1
     empty_message = _("Aucune actualité pour l'instant.")
+    per_page = 12
 
     class Meta:
         verbose_name = _("liste des actualités")
+
+    @path("")
+    def listing(self, request):
+        from structures.selectors import published_news  # selectors import these models
+
+        paginator = Paginator(published_news(), self.per_page)
+        news = paginator.get_page(request.GET.get("page"))
+        return self.render(request, context_overrides={"news": news})
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        from structures.feeds import FEED_SIZE, NewsFeed  # feeds and selectors import these models
+        from structures.selectors import news_feed_state
+
+        version, last_modified = news_feed_state(FEED_SIZE)
+        return conditional_feed(
+            request,
+            version=version,
+            last_modified=last_modified,
+            render=lambda: NewsFeed(self)(request),
+        )
+
+    def feed_url(self) -> str:
+        return self.url + self.reverse_subpage("rss")
 
 
 class TermField(forms.ModelMultipleChoiceField):

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from structures.models import LieuIndexPage, NewsIndexPage
+from structures.selectors import published_news
 from website.sections import home_section
 
 register = template.Library()
@@ -16,5 +17,11 @@ def lieu_finder(context):
 
 
 @register.inclusion_tag("components/home_section.html", takes_context=True)
-def latest_news(context):
-    return home_section(context, NewsIndexPage, heading=_("Dernières actualités"))
+def latest_news(context, count: int = 3):
+    return home_section(
+        context,
+        NewsIndexPage,
+        heading=_("Dernières actualités"),
+        items=published_news()[:count],
+        item_template="structures/components/news_card.html",
+    )

@@ -1,0 +1,40 @@
+"""The network's news as RSS, fed by structures.selectors."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from structures.selectors import published_news
+
+FEED_SIZE = 30
+
+
+class NewsFeed(Feed):
+    feed_type = Rss201rev2Feed
+    title = _("Actualités du réseau")
+    description = _("Les actualités publiées par les structures du réseau.")
+
+    def __init__(self, index_page):
+        super().__init__()
+        self.index_page = index_page
+
+    def link(self):
+        return self.index_page.full_url
+
+    def items(self):
+        return published_news()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.intro or item.get_listing_summary()
+
+    def item_link(self, item):
+        return item.full_url
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_author_name(self, item):
+        return item.structure_title
