@@ -1,4 +1,4 @@
-from .membership import Facilitator, Membership, Role
+from .membership import Facilitator, Invitation, Membership, Role
 from .pages import (
     LieuIndexPage,
     LieuPage,
@@ -12,6 +12,7 @@ from .terms import Term, Vocabulary
 
 __all__ = [
     "Facilitator",
+    "Invitation",
     "Membership",
     "Role",
     "LieuIndexPage",
