@@ -153,6 +153,20 @@ def test_one_address_trying_many_accounts_is_slowed_down_on_both_login_forms(cli
     assert admin_response.status_code == 429
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/_util/authenticate_with_password/1/1/", "/documents/authenticate_with_password/1/"],
+)
+def test_guessing_the_password_of_a_private_page_or_collection_is_slowed_down(client, home, url):
+    for _ in range(10):
+        assert client.post(url, {"password": "devine"}).status_code != 429
+
+    response = client.post(url, {"password": "devine"})
+
+    assert response.status_code == 429
+    assert "Trop de demandes" in text(response)
+
+
 # --- Password reset -------------------------------------------------------------------------
 
 

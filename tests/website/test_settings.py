@@ -35,6 +35,8 @@ BAD = {
     "secret-key-django-insecure": ("DJANGO_SECRET_KEY", "django-insecure-" + "a1b2c3d4e5" * 5),
     "allowed-hosts-missing": ("DJANGO_ALLOWED_HOSTS", MISSING),
     "allowed-hosts-empty": ("DJANGO_ALLOWED_HOSTS", " , "),
+    "allowed-hosts-url": ("DJANGO_ALLOWED_HOSTS", "https://relais.example.org"),
+    "allowed-hosts-anything": ("DJANGO_ALLOWED_HOSTS", "*"),
     "base-url-missing": ("RELAIS_BASE_URL", MISSING),
     "base-url-plain-http": ("RELAIS_BASE_URL", "http://relais.example.org"),
     "database-mysql": ("DATABASE_URL", f"mysql://relais:{DB_PASSWORD}@db.example.org/relais"),

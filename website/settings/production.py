@@ -14,6 +14,11 @@ if not ALLOWED_HOSTS:
     raise ConfigurationError(
         "DJANGO_ALLOWED_HOSTS", "est obligatoire (noms de domaine séparés par des virgules)"
     )
+if any("/" in host or host == "*" for host in ALLOWED_HOSTS):
+    # "https://relais.example.org" would match no request: every page would answer 400.
+    raise ConfigurationError(
+        "DJANGO_ALLOWED_HOSTS", "doit lister des noms de domaine, sans https:// ni chemin ni *"
+    )
 # Links in the emails Wagtail sends (moderation, notifications) start with it: the embedded
 # default, http://127.0.0.1:8000, would send people nowhere.
 WAGTAILADMIN_BASE_URL = env_url("RELAIS_BASE_URL", schemes=("https",))
