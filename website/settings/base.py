@@ -277,7 +277,41 @@ WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {}  # Set just below, from SEARCH_BACKEND.
+
+# --- Search ---------------------------------------------------------------------------------
+
+# whoosh: the embedded default, an index per model family under SEARCH_INDEX_DIR.
+# database: PostgreSQL's full-text search (French stemming) or SQLite's FTS5.
+# opensearch: the server at OPENSEARCH_URL (needs the opensearch-py client); for several servers.
+# After switching, `manage.py update_index` fills the new backend.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh").strip().lower()
+SEARCH_INDEX_DIR = DATA_DIR / "search"
+if SEARCH_BACKEND == "whoosh":
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": "website.search.whoosh",
+        "PATH": str(SEARCH_INDEX_DIR),
+        "LANGUAGE": "fr",
+    }
+elif SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "french",
+    }
+elif SEARCH_BACKEND == "opensearch":
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": "wagtail.search.backends.opensearch3",
+        "URLS": [env_url("OPENSEARCH_URL", schemes=("http", "https"))],
+        "INDEX_PREFIX": "relais_",
+    }
+else:
+    raise ConfigurationError(
+        "SEARCH_BACKEND",
+        f"doit valoir whoosh, database ou opensearch (reçu « {SEARCH_BACKEND[:40]} »)",
+    )
+# Its app reindexes a moved page's subtree, whose paths Wagtail rewrites without saving.
+if "website.search" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("website.search")
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -1,0 +1,49 @@
+"""The whoosh index on disk: rebuilt beside itself, kept compact."""
+
+import pytest
+
+from django.core.management import call_command
+
+from wagtail.models import Page
+
+from tests.search import workers
+from website.search.whoosh.store import CURRENT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_searches_answer_from_the_old_index_until_a_rebuild_swaps_in(tmp_path):
+    store = workers.open_store(tmp_path / "index")
+    store.write(add=[workers.document("kept"), workers.document("dropped")])
+    rebuild = store.rebuild().start()
+    rebuild.add([workers.document("kept"), workers.document("rebuilt")])
+
+    assert workers.keys(store) == {"kept", "dropped"}
+    # An edit made during the rebuild reaches both the live index and the new one.
+    store.write(add=[workers.document("edited")], delete=["kept"])
+    assert workers.keys(store) == {"dropped", "edited"}
+
+    rebuild.finish()
+    assert workers.keys(store) == {"rebuilt", "edited"}
+
+
+def test_many_small_edits_are_merged_into_few_segments(tmp_path):
+    store = workers.open_store(tmp_path / "index")
+    for item in range(300):
+        store.write(add=[workers.document(f"d{item % 50}")])
+    assert workers.keys(store) == {f"d{item}" for item in range(50)}
+    assert len(store.index().reader().leaf_readers()) <= 10
+
+
+def test_update_index_builds_a_new_generation_and_keeps_the_previous_one(whoosh, page):
+    page("Atelier numérique")
+    pages = whoosh / "wagtailcore.page"
+    before = (pages / CURRENT).read_text()
+    call_command("update_index", verbosity=0)
+    after = (pages / CURRENT).read_text()
+    assert after != before
+    assert sorted(entry.name for entry in pages.iterdir() if entry.name.startswith("ix-")) == [
+        before,
+        after,
+    ]
+    assert [p.title for p in Page.objects.search("atelier")] == ["Atelier numérique"]
