@@ -2,20 +2,23 @@
 
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from wagtail.models import Page
 
-from structures.models import NewsPage, StructurePage
+from structures.models import LieuPage, NewsPage, StructurePage
 
 
-def _with_structure_title(news: QuerySet) -> QuerySet:
-    # A news item's structure is its parent page: match the parent's tree path in one subquery
-    # instead of one get_parent() per item.
+def with_structure(pages: QuerySet) -> QuerySet:
+    """Annotate pages that live under a structure with its title and URL path.
+
+    The structure is the parent page: match the parent's tree path in one subquery instead of
+    one get_parent() per item.
+    """
     parent_path = Substr("path", 1, Length("path") - Page.steplen)
     structures = StructurePage.objects.filter(path=OuterRef("parent_path"))
-    return news.annotate(parent_path=parent_path).annotate(
+    return pages.annotate(parent_path=parent_path).annotate(
         structure_title=Subquery(structures.values("title")[:1]),
         structure_url_path=Subquery(structures.values("url_path")[:1]),
     )
@@ -24,7 +27,7 @@ def _with_structure_title(news: QuerySet) -> QuerySet:
 def published_news() -> QuerySet:
     """Live, public news items, newest first, with their structure's title."""
     news = NewsPage.objects.live().public().defer_streamfields().select_related("image")
-    return _with_structure_title(news).order_by("-date", "-first_published_at", "-pk")
+    return with_structure(news).order_by("-date", "-first_published_at", "-pk")
 
 
 def news_feed_state(size: int) -> tuple[tuple, datetime | None]:
@@ -42,3 +45,32 @@ def news_feed_state(size: int) -> tuple[tuple, datetime | None]:
         published or first for _pk, _revision, published, first in rows if published or first
     ]
     return tuple(rows), max(changes, default=None)
+
+
+def directory_places() -> QuerySet:
+    """Live, public places with their terms and structure, for the directory and its exports."""
+    places = LieuPage.objects.live().public().prefetch_related("terms")
+    return with_structure(places).order_by("title", "pk")
+
+
+def with_any_term(places: QuerySet, terms) -> QuerySet:
+    """Places carrying at least one of `terms` (an EXISTS, so no duplicates and no extra join)."""
+    links = LieuPage.terms.through.objects.filter(lieupage_id=OuterRef("pk"), term__in=terms)
+    return places.filter(Exists(links))
+
+
+def directory_communes() -> list[str]:
+    places = LieuPage.objects.live().public().exclude(commune="")
+    return list(places.values_list("commune", flat=True).distinct().order_by("commune"))
+
+
+def postcode_centre(code: str) -> tuple[float, float] | None:
+    """The centre of the network's places with this postcode (no geocoding service is called)."""
+    centre = (
+        LieuPage.objects.live()
+        .filter(code_postal=code, latitude__isnull=False, longitude__isnull=False)
+        .aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    )
+    if centre["latitude"] is None:
+        return None
+    return centre["latitude"], centre["longitude"]

@@ -7,6 +7,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -63,6 +64,20 @@ class LieuIndexPage(IndexPage):
 
     class Meta:
         verbose_name = _("annuaire des espaces numériques")
+
+    def get_context(self, request, *args, **kwargs):
+        from structures.directory import DirectoryForm, search_directory  # it imports these models
+
+        context = super().get_context(request, *args, **kwargs)
+        form = DirectoryForm(request.GET or None)
+        results = search_directory(form.criteria(), now=timezone.now())
+        context.update(
+            form=form,
+            results=results,
+            map_places=[result.marker for result in results.places if result.marker],
+            tiles_url=settings.RELAIS_MAP_TILES_URL,
+        )
+        return context
 
 
 class NewsIndexPage(RoutablePageMixin, IndexPage):

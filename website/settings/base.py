@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 
 from .environment import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
@@ -137,7 +138,11 @@ else:
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "static_collected")))
-STATICFILES_DIRS = [BASE_DIR / "website" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "website" / "static",
+    # Third-party front-end libraries come from Python packages, never copied into the repo.
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(DATA_DIR / "media")))
 STORAGES = {

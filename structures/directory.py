@@ -1,0 +1,195 @@
+"""The directory of digital spaces: what a resident asks for, and the places that answer it.
+
+Vocabulary filters run in the database; opening hours and distances are computed per place in
+Python on the filtered list (a network has hundreds of places, not millions).
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from structures.models import LieuPage, Term, Vocabulary
+from structures.opening_hours import DAY_PART_CHOICES, OpeningStatus, is_open_during, status
+from structures.selectors import (
+    directory_communes,
+    directory_places,
+    postcode_centre,
+    with_any_term,
+)
+
+FREE = "Gratuit"
+NOW = "maintenant"
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MAX_SEARCH_RESULTS = 1000
+
+
+class TermChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes for one vocabulary, keyed by the standard's own values so URLs can be shared."""
+
+    def __init__(self, vocabulary: Vocabulary, label: str):
+        super().__init__(
+            queryset=Term.objects.filter(vocabulary=vocabulary),
+            to_field_name="code",
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=label,
+        )
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Mot-clé"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Par exemple : imprimer, CAF, tablette, La Ravoire…"),
+    )
+    services = TermChoiceField(Vocabulary.SERVICES, gettext_lazy("Type d'aide"))
+    quand = forms.ChoiceField(label=gettext_lazy("Ouvert"), required=False)
+    moment = forms.ChoiceField(label=gettext_lazy("Moment de la journée"), required=False)
+    commune = forms.ChoiceField(label=gettext_lazy("Commune"), required=False)
+    gratuit = forms.BooleanField(label=gettext_lazy("Gratuit uniquement"), required=False)
+    publics = TermChoiceField(Vocabulary.PUBLICS, gettext_lazy("Public"))
+    accessibilite = TermChoiceField(
+        Vocabulary.PRISE_EN_CHARGE, gettext_lazy("Accessibilité et accueil adapté")
+    )
+    accompagnement = TermChoiceField(
+        Vocabulary.MODALITES_ACCOMPAGNEMENT, gettext_lazy("Façon d'être aidé")
+    )
+    code_postal = forms.RegexField(
+        label=gettext_lazy("Trier par distance depuis le code postal"),
+        regex=r"^\d{5}$",
+        required=False,
+        max_length=5,
+        error_messages={
+            "invalid": gettext_lazy("Un code postal compte 5 chiffres, par exemple 73000.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quand"].choices = [
+            ("", _("Peu importe")),
+            (NOW, _("Ouvert maintenant")),
+            *((day, _("Le %(day)s") % {"day": day}) for day in WEEKDAYS),
+        ]
+        self.fields["moment"].choices = [("", _("Toute la journée")), *DAY_PART_CHOICES]
+        self.fields["commune"].choices = [("", _("Toutes les communes"))] + [
+            (commune, commune) for commune in directory_communes()
+        ]
+
+    def criteria(self) -> dict:
+        """The criteria that validate; the others are shown with their error and left out."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
+@dataclass
+class PlaceResult:
+    page: LieuPage
+    opening: OpeningStatus
+    distance_km: float | None = None
+
+    @property
+    def services(self) -> list[Term]:
+        return self.page.terms_of(Vocabulary.SERVICES)
+
+    @property
+    def marker(self) -> dict | None:
+        """What the map shows of this place, or None when it has no coordinates."""
+        if self.page.latitude is None or self.page.longitude is None:
+            return None
+        return {
+            "nom": self.page.title,
+            "url": self.page.url,
+            "lat": self.page.latitude,
+            "lon": self.page.longitude,
+            "etat": self.opening.label,
+        }
+
+    @property
+    def is_free(self) -> bool:
+        return any(term.code == FREE for term in self.page.terms_of(Vocabulary.FRAIS))
+
+
+@dataclass
+class DirectoryResults:
+    places: list[PlaceResult] = field(default_factory=list)
+    sorted_from: str = ""
+    notice: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.places)
+
+
+def _next_weekday(name: str, today: date) -> date:
+    return today + timedelta(days=(WEEKDAYS.index(name) - today.weekday()) % 7)
+
+
+def _distance_km(origin: tuple[float, float], page: LieuPage) -> float | None:
+    if page.latitude is None or page.longitude is None:
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (*origin, page.latitude, page.longitude))
+    chord = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(chord))
+
+
+def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
+    """The places matching a valid DirectoryForm's cleaned data, with their opening status."""
+    places = directory_places()
+    for name in ("services", "publics", "accessibilite", "accompagnement"):
+        if data.get(name):
+            places = with_any_term(places, data[name])
+    if data.get("gratuit"):
+        places = with_any_term(places, Term.objects.filter(vocabulary=Vocabulary.FRAIS, code=FREE))
+    if data.get("commune"):
+        places = places.filter(commune=data["commune"])
+    if data.get("q"):
+        found = (
+            LieuPage.objects.live().public().search(data["q"], operator="and")[:MAX_SEARCH_RESULTS]
+        )
+        places = places.filter(pk__in=[page.pk for page in found])
+
+    results = [PlaceResult(page=page, opening=status(page.horaires, at=now)) for page in places]
+    results = _filter_by_opening(results, data, now=now)
+    return _sort_by_distance(results, data.get("code_postal"))
+
+
+def _filter_by_opening(
+    results: list[PlaceResult], data: dict, *, now: datetime
+) -> list[PlaceResult]:
+    when, part = data.get("quand"), data.get("moment") or None
+    if when == NOW:
+        return [result for result in results if result.opening.is_open]
+    if when in WEEKDAYS or part:
+        today = timezone.localtime(now).date()
+        day = _next_weekday(when, today) if when in WEEKDAYS else today
+        return [
+            result for result in results if is_open_during(result.page.horaires, day=day, part=part)
+        ]
+    return results
+
+
+def _sort_by_distance(results: list[PlaceResult], code: str | None) -> DirectoryResults:
+    if not code:
+        return DirectoryResults(places=results)
+    centre = postcode_centre(code)
+    if centre is None:
+        notice = _(
+            "Aucun lieu du réseau n'a le code postal %(code)s : la liste n'est pas triée par distance."
+        )
+        return DirectoryResults(places=results, notice=notice % {"code": code})
+    for result in results:
+        result.distance_km = _distance_km(centre, result.page)
+    results.sort(key=lambda result: (result.distance_km is None, result.distance_km or 0))
+    return DirectoryResults(places=results, sorted_from=code)
