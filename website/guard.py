@@ -91,6 +91,11 @@ def hit_rate_limit(request, *, scope: str, limit: int, window: int) -> bool:
     return count > limit
 
 
+def seconds_left(window: int) -> int:
+    """Until the current window ends: what a refused visitor should wait (Retry-After)."""
+    return window - int(time.time()) % window
+
+
 def refusal(request, *, status: int, title: str, message: str, retry_after: int | None = None):
     """A French page that says why the request was refused (templates/errors/refused.html)."""
     response = render(
@@ -160,7 +165,7 @@ def public_form(
             if size is None or size > max_bytes:
                 return too_large(request, max_bytes)
             if hit_rate_limit(request, scope=scope, limit=limit, window=window):
-                return too_many(request, retry_after=window - int(time.time()) % window)
+                return too_many(request, retry_after=seconds_left(window))
             if request.method == "POST" and request.POST.get(HONEYPOT_FIELD):
                 return refusal(
                     request,

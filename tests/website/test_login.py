@@ -333,6 +333,19 @@ RAW_BODIES = [
         id="truncated-multipart",
     ),
     pytest.param(b"--abc\r\n", "multipart/form-data", 400, id="multipart-without-boundary"),
+    pytest.param(
+        b"username=a&password=b",
+        "application/x-www-form-urlencoded; charset=nonsense",
+        200,
+        id="unknown-charset",
+    ),
+    pytest.param(
+        b"username=\xff\xfe&password=b",
+        "application/x-www-form-urlencoded; charset=utf-16",
+        400,
+        id="utf16-declared-garbage-sent",
+    ),
+    pytest.param(b'{"username": "camille"}', "application/json", 200, id="json"),
 ]
 
 
@@ -341,7 +354,7 @@ RAW_BODIES = [
 def test_malformed_or_oversized_bodies_get_a_french_page_never_a_server_error(
     client, home, url, body, content_type, status
 ):
-    response = client.post(url, body, content_type=content_type)
+    response = client.generic("POST", url, body, content_type=content_type)
 
     assert response.status_code == status
     assert 'lang="fr"' in text(response)

@@ -32,7 +32,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from website.guard import hit_rate_limit, refusal, too_large, too_many
+from website.guard import hit_rate_limit, refusal, seconds_left, too_large, too_many
 
 security_logger = logging.getLogger("django.security.DisallowedHost")
 
@@ -176,7 +176,7 @@ class SecurityHeadersMiddleware:
             return HttpResponseBadRequest(
                 render_to_string("errors/unknown_host.html"), content_type="text/html"
             )
-        if "\x00" in request.path or any(
+        if "\x00" in request.path_info or any(
             "\x00" in value
             for name, value in request.META.items()
             if name.startswith("HTTP_") and isinstance(value, str)
@@ -214,14 +214,14 @@ class SecurityHeadersMiddleware:
         if request.method != "POST":
             return None
         for prefix, scope, limit, window in GUARDED_PATHS:
-            if request.path.startswith(prefix):
+            if request.path_info.startswith(prefix):
                 if hit_rate_limit(request, scope=scope, limit=limit, window=window):
-                    return too_many(request, retry_after=window)
+                    return too_many(request, retry_after=seconds_left(window))
                 return None
         return None
 
     def add_headers(self, request, response, nonce):
-        if request.path.startswith(ADMIN_PREFIXES):
+        if request.path_info.startswith(ADMIN_PREFIXES):
             # Always the admin's policy there, even over one already set: Wagtail's preview
             # renders a public page through the middleware, then shows it in the admin's frame.
             response["Content-Security-Policy"] = admin_policy()
