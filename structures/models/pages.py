@@ -352,7 +352,7 @@ LIEU_VOCABULARIES = {
 }
 
 
-class LieuPage(TermsMixin, ContactMixin, BasePage):
+class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
     """A digital space, described with every field of the national standard, and more."""
 
     identifiant = models.CharField(
@@ -497,7 +497,45 @@ class LieuPage(TermsMixin, ContactMixin, BasePage):
                 Vocabulary.EQUIPEMENTS,
             )
         ]
+        structure = self.get_parent().specific
+        context["structure"] = structure
+        context["referral_text"] = referral_text(
+            self, structure=structure, rows=context["opening_table"]["rows"]
+        )
         return context
+
+    @path("")
+    def place(self, request):
+        return self.render(request)
+
+    @path("fiche/", name="fiche")
+    def fiche(self, request):
+        """The fiche d'orientation: one printable page to hand to the person being referred."""
+        return self.render(request, template="structures/lieu_fiche.html")
+
+    def fiche_url(self) -> str:
+        return self.url + self.reverse_subpage("fiche")
+
+
+def referral_text(lieu: "LieuPage", *, structure: StructurePage, rows) -> str:
+    """A few lines to paste into an SMS or an email for the person being referred."""
+    lines = [lieu.title]
+    address = ", ".join(
+        part for part in (lieu.adresse, f"{lieu.code_postal} {lieu.commune}".strip()) if part
+    )
+    if address:
+        lines.append(address)
+    opening = [f"{row.name} {', '.join(row.ranges)}" for row in rows if not row.closed]
+    if opening:
+        lines.append(_("Horaires : %(hours)s") % {"hours": " ; ".join(opening)})
+    if lieu.telephone:
+        lines.append(_("Tél. %(phone)s") % {"phone": lieu.telephone})
+    if structure.referral_documents:
+        lines.append(
+            _("À apporter : %(documents)s")
+            % {"documents": " ".join(structure.referral_documents.split())}
+        )
+    return "\n".join(lines)
 
 
 class NewsPage(BasePage):

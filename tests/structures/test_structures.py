@@ -1,5 +1,6 @@
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
@@ -188,3 +189,33 @@ def test_the_admin_refuses_opening_hours_it_cannot_read(structure):
     lieu = LieuPageFactory.build(title="Lieu", slug="lieu", horaires="Mo-Fr 9h-12")
     with pytest.raises(ValidationError, match="Horaires illisibles"):
         lieu.full_clean(exclude=["path", "depth", "url_path"])
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC))
+def test_the_fiche_d_orientation_sums_up_a_place_on_one_printable_page(client, structure):
+    structure.referral_documents = "Pièce d'identité\nIdentifiants CAF"
+    structure.save_revision().publish()
+    lieu = LieuPageFactory(
+        parent=structure,
+        title="Espace numérique du Piochet",
+        adresse="Quartier du Piochet",
+        code_postal="73490",
+        commune="La Ravoire",
+        telephone="04 65 71 00 02",
+        horaires="Fr 09:00-12:00; PH off",
+        term_codes=["Aide aux démarches administratives"],
+    )
+    assert lieu.fiche_url() in client.get(lieu.url).content.decode()
+    page = html.unescape(client.get(lieu.fiche_url()).content.decode())
+    assert "Fiche d'orientation" in page
+    assert "Ouvert maintenant — ferme à 12 h" in page
+    assert "Aide aux démarches administratives" in page
+    assert '<meta name="robots" content="noindex">' in page
+    sms = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)
+    assert sms.splitlines() == [
+        "Espace numérique du Piochet",
+        "Quartier du Piochet, 73490 La Ravoire",
+        "Horaires : Vendredi 9 h – 12 h",
+        "Tél. 04 65 71 00 02",
+        "À apporter : Pièce d'identité Identifiants CAF",
+    ]
