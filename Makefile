@@ -62,6 +62,7 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 
 test: install-test chromium ## Install everything (browser included) and run every test
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@$(PY) -m tests.conformance -q
 
 conformance: install-test ## Run modelsearch's backend conformance suite against the whoosh backend
 	@$(PY) -m tests.conformance $(PYTEST_ARGS)
