@@ -100,14 +100,16 @@ class PlaceResult:
     def services(self) -> list[Term]:
         return self.page.terms_of(Vocabulary.SERVICES)
 
-    @property
-    def marker(self) -> dict | None:
-        """What the map shows of this place, or None when it has no coordinates."""
+    def marker(self, request) -> dict | None:
+        """What the map shows of this place, or None when it has no coordinates.
+
+        The request lets Wagtail reuse the site's root paths instead of asking the cache per place.
+        """
         if self.page.latitude is None or self.page.longitude is None:
             return None
         return {
             "nom": self.page.title,
-            "url": self.page.url,
+            "url": self.page.get_url(request),
             "lat": self.page.latitude,
             "lon": self.page.longitude,
             "etat": self.opening.label,

@@ -18,8 +18,12 @@ class NewsFeed(Feed):
         super().__init__()
         self.index_page = index_page
 
+    def get_object(self, request, *args, **kwargs):
+        # Kept so that page URLs reuse the request's cached site root paths.
+        self.request = request
+
     def link(self):
-        return self.index_page.full_url
+        return self.index_page.get_full_url(self.request)
 
     def items(self):
         return published_news()[:FEED_SIZE]
@@ -31,7 +35,7 @@ class NewsFeed(Feed):
         return item.intro or item.get_listing_summary()
 
     def item_link(self, item):
-        return item.full_url
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -28,3 +28,20 @@ def client(client):
     # Tests speak to the site as a browser on its default host would.
     client.defaults["HTTP_HOST"] = "localhost"
     return client
+
+
+@pytest.fixture
+def database_cache(db, settings):
+    """The embedded production cache (a database table), for tests that count queries: with the
+    in-memory test cache, a cache read per item would not show as a query."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    yield
+    caches["default"].clear()

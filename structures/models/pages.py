@@ -74,7 +74,7 @@ class LieuIndexPage(IndexPage):
         context.update(
             form=form,
             results=results,
-            map_places=[result.marker for result in results.places if result.marker],
+            map_places=[marker for result in results.places if (marker := result.marker(request))],
             tiles_url=settings.RELAIS_MAP_TILES_URL,
         )
         return context

@@ -176,7 +176,7 @@ def test_the_map_receives_each_located_place_as_data_not_as_script(client, netwo
     assert "leaflet.js" in page
 
 
-def test_the_directory_costs_the_same_queries_for_10_or_60_places(client, home):
+def test_the_directory_costs_the_same_queries_for_10_or_60_places(client, home, database_cache):
     structure = StructurePageFactory(parent=StructureIndexPage.objects.get())
 
     def queries() -> int:

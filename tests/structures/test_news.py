@@ -99,11 +99,27 @@ def test_a_strange_page_number_still_shows_a_page_of_news(client, structure, val
     assert client.get("/actualites/", {"page": value}).status_code == 200
 
 
-def test_the_news_listing_costs_the_same_queries_for_3_or_12_items(client, structure):
+def test_the_news_listing_costs_the_same_queries_for_3_or_12_items(
+    client, structure, database_cache
+):
     def queries() -> int:
         client.get("/actualites/")
         with CaptureQueriesContext(connection) as captured:
             client.get("/actualites/")
+        return len(captured)
+
+    publish_news(structure, 3)
+    few = queries()
+    for n in range(9):
+        NewsPageFactory(parent=structure, title=f"Autre {n}")
+    assert queries() == few
+
+
+def test_the_rss_feed_costs_the_same_queries_for_3_or_12_items(client, structure, database_cache):
+    def queries() -> int:
+        client.get("/actualites/rss/")
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/actualites/rss/")
         return len(captured)
 
     publish_news(structure, 3)
