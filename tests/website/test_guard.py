@@ -255,6 +255,9 @@ def test_a_message_over_the_forms_size_limit_is_refused_in_french(client, home):
         pytest.param("q=atelier&page=-1", 200, id="negative-page"),
         pytest.param("q=atelier&page=99999999999999999999999", 200, id="huge-page"),
         pytest.param("q=" + "%" * 50, 200, id="broken-escapes"),
+        pytest.param("q=%25%27%22%3C%3E%3B--%20OR%201%3D1", 200, id="sql-ish"),
+        pytest.param("q=atelier%20AND%20(NOT%20%22", 200, id="unbalanced-operators"),
+        pytest.param("q=title%3Ax%20%5Ba%20TO%20*%20~2%5E3", 200, id="query-syntax"),
     ],
 )
 def test_the_search_page_answers_hostile_queries_without_a_server_error(
