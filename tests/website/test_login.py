@@ -63,6 +63,19 @@ def test_a_partner_signs_in_on_the_front_end_and_the_session_lasts_eight_hours(c
     assert cookie["httponly"] is True
 
 
+def test_a_session_ends_eight_hours_after_signing_in(client, camille_admin):
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as traveller:
+        client.post(ADMIN_LOGIN, {"username": "camille", "password": PASSWORD})
+        traveller.shift(7 * 3600 + 50 * 60)
+        assert client.get("/admin/").status_code == 200
+        traveller.shift(20 * 60)
+
+        response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
 def test_a_wrong_password_shows_the_form_again_with_a_french_message(client, camille):
     response = fail(client, FRONT_LOGIN)
 
