@@ -61,6 +61,7 @@ class LieuIndexPage(IndexPage):
     parent_page_types = ["website.HomePage"]
     max_count = 1
     empty_message = _("Aucun espace numérique pour l'instant.")
+    per_page = 20
 
     class Meta:
         verbose_name = _("annuaire des espaces numériques")
@@ -71,10 +72,13 @@ class LieuIndexPage(IndexPage):
         context = super().get_context(request, *args, **kwargs)
         form = DirectoryForm(request.GET or None)
         results = search_directory(form.criteria(), now=timezone.now())
+        shown = Paginator(results.places, self.per_page).get_page(request.GET.get("page"))
         context.update(
             form=form,
             results=results,
-            map_places=[marker for result in results.places if (marker := result.marker(request))],
+            shown=shown,
+            # The map shows the page's places: the page stays light on a phone.
+            map_places=[marker for result in shown if (marker := result.marker(request))],
             tiles_url=settings.RELAIS_MAP_TILES_URL,
         )
         return context

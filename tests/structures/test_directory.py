@@ -191,3 +191,15 @@ def test_the_directory_costs_the_same_queries_for_10_or_60_places(client, home, 
     for number in range(10, 60):
         LieuPageFactory(parent=structure, title=f"Lieu {number}", term_codes=["Gratuit"])
     assert queries() == ten
+
+
+def test_a_long_list_comes_in_pages_that_keep_the_criteria(client, home):
+    structure = StructurePageFactory(parent=StructureIndexPage.objects.get())
+    for number in range(25):
+        LieuPageFactory(parent=structure, title=f"Lieu {number:02d}", term_codes=["Gratuit"])
+    first = client.get("/espaces-numeriques/", {"gratuit": "on"}).content.decode()
+    assert len(re.findall(r'class="card place-card"', first)) == 20
+    assert "25 lieux" in first
+    assert 'href="?gratuit=on&amp;page=2"' in first
+    second = client.get("/espaces-numeriques/", {"gratuit": "on", "page": "2"}).content.decode()
+    assert len(re.findall(r'class="card place-card"', second)) == 5
