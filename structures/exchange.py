@@ -1,0 +1,1200 @@
+"""The national standard for places of digital mediation, written and read: records ↔ LieuPage.
+
+Writing (v1): ``export_records(queryset)`` yields one dict per place, keyed by the standard's 32
+columns in the schema's order; ``write_csv`` / ``write_json`` (or ``csv_chunks`` /
+``json_chunks`` for a streaming response) turn them into files. The directory page serves its
+downloads with::
+
+    records = export_records(its_queryset_of_live_public_lieux)  # or export_records()
+    StreamingHttpResponse(csv_chunks(records), content_type=CSV_CONTENT_TYPE)
+    # Content-Disposition: attachment; filename="<export_filename('csv')>"
+
+Written values: the standard's exact vocabulary strings joined with ``|``, ISO dates, phone
+numbers in the international form the schema's pattern wants (``+33180059880``). In JSON,
+latitude and longitude are numbers and **empty values are omitted** (a missing key means "no
+value", as in the v0 files the national cartography publishes). In CSV every cell goes through
+``website.csv_safety.neutralise``: text that a spreadsheet would run as a formula gets a leading
+apostrophe, while plain numbers (a longitude ``-0.008588``, a phone ``+33180059880``) are kept
+as they are, since they cannot carry a formula and the standard needs them intact.
+
+Reading (v1 and the older v0 shape): ``read_path`` / ``read_bytes`` parse a CSV (comma, or ``;``
+or tab when the header says so; UTF-8 with or without BOM) or a JSON list of objects into
+``SourceFile``, or raise ``FileRefused`` with one French message; ``import_records`` then writes
+the records as LieuPages, each in its own transaction, and returns an ``ImportReport``. v0
+files are understood: ``;`` between values, old service labels (``standard.V0_SERVICES``),
+``labels_nationaux``, ``labels_autres``, ``accessibilite``, ``courriel``.
+
+Identifiers: the standard's ``id`` is unique *per source* ("identifiant unique local"), and v0
+files number their places 1, 2, 3… So a place is stored with ``identifiant = "<source>:<id>"``
+(unless the id already starts with ``"<source>:"``), where source is the record's ``source``,
+else the importer's default (the file's name). Re-importing the same file finds the same
+identifiants and updates, never duplicates. A place created on this site has the identifiant
+``relais-lieu-<pk>`` and no source; it is exported with ``source`` = the site's name
+(``WAGTAIL_SITE_NAME``) and ``id`` = ``"<site name>:relais-lieu-<pk>"``, so that an export read
+into another database and exported again gives the same records. Reading this site's own
+export back into it skips its own places rather than duplicating them.
+
+Suspicious data is flagged, never silently stored: see ``_Reader`` for what is kept, dropped
+or refused, and why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import math
+import re
+import statistics
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import DatabaseError, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from wagtail.models import Page
+
+from structures import standard
+from structures.models import LieuPage, StructureIndexPage, StructurePage, Term, Vocabulary
+from structures.opening_hours import validate_opening_hours
+from structures.validators import normalise_phone, phone_link, validate_siret_or_rna
+from website.csv_safety import looks_like_formula, neutralise_row, restore
+from website.imports import Action, ImportReport, Outcome
+from website.progress import Progress
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "json": JSON_CONTENT_TYPE}
+MAX_FILE_SIZE = 50 * 1024 * 1024
+CHUNK_SIZE = 500
+
+FALLBACK_STRUCTURE_TITLE = "Lieux importés"
+FALLBACK_STRUCTURE_SLUG = "lieux-importes"
+
+# Columns whose values are terms of one vocabulary (the Vocabulary values are the column names).
+VOCABULARY_COLUMNS = {
+    "typologie": Vocabulary.TYPOLOGIE,
+    "itinerance": Vocabulary.ITINERANCE,
+    "services": Vocabulary.SERVICES,
+    "publics_specifiquement_adresses": Vocabulary.PUBLICS,
+    "prise_en_charge_specifique": Vocabulary.PRISE_EN_CHARGE,
+    "frais_a_charge": Vocabulary.FRAIS,
+    "dispositif_programmes_nationaux": Vocabulary.DISPOSITIFS,
+    "formations_labels": Vocabulary.FORMATIONS,
+    "modalites_acces": Vocabulary.MODALITES_ACCES,
+    "modalites_accompagnement": Vocabulary.MODALITES_ACCOMPAGNEMENT,
+}
+
+
+def local_source() -> str:
+    """The name this site writes in ``source`` for the places created here."""
+    return getattr(settings, "WAGTAIL_SITE_NAME", "") or "Relais"
+
+
+def export_filename(fmt: str, day: date | None = None) -> str:
+    """``lieux-mediation-numerique-2026-05-04.csv``: the download's file name."""
+    day = day or timezone.localdate()
+    return f"lieux-mediation-numerique-{day.isoformat()}.{fmt}"
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def published_lieux() -> QuerySet:
+    """Every place a visitor can see (live and public), in tree order."""
+    return LieuPage.objects.live().public().order_by("path")
+
+
+def with_structure(queryset: QuerySet) -> QuerySet:
+    """The places with their structure's title, SIRET and slug, and their terms: listing them
+    costs one query plus one per 500 places for the terms, never one per place."""
+    parent_path = Substr("path", 1, Length("path") - Page.steplen)
+    structures = StructurePage.objects.filter(path=OuterRef("exchange_parent_path"))
+    return (
+        queryset.annotate(exchange_parent_path=parent_path)
+        .annotate(
+            exchange_structure_title=Subquery(structures.values("title")[:1]),
+            exchange_structure_siret=Subquery(structures.values("siret_ou_rna")[:1]),
+            exchange_structure_slug=Subquery(structures.values("slug")[:1]),
+        )
+        .prefetch_related("terms")
+    )
+
+
+def export_records(queryset: QuerySet | None = None) -> Iterator[dict[str, Any]]:
+    """The standard's records for the places of ``queryset`` (default: every published place).
+
+    Values are strings ("" when empty), except latitude and longitude: float or None.
+    """
+    queryset = published_lieux() if queryset is None else queryset
+    local = local_source()
+    for lieu in with_structure(queryset).iterator(chunk_size=CHUNK_SIZE):
+        yield lieu_record(lieu, local=local)
+
+
+def _structure_of(lieu: LieuPage) -> tuple[str, str, str]:
+    if hasattr(lieu, "exchange_structure_title"):
+        return (
+            lieu.exchange_structure_title or "",
+            lieu.exchange_structure_siret or "",
+            lieu.exchange_structure_slug or "",
+        )
+    parent = lieu.get_parent()
+    structure = parent.specific if parent else None
+    if isinstance(structure, StructurePage):
+        return structure.title, structure.siret_ou_rna, structure.slug
+    return "", "", ""
+
+
+def lieu_record(lieu: LieuPage, *, local: str | None = None) -> dict[str, Any]:
+    """One place as a record of the standard, its 32 columns in the schema's order."""
+    local = local or local_source()
+    codes: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(lieu.terms.all(), key=lambda term: (term.vocabulary, term.sort_order)):
+        codes[term.vocabulary].append(term.code)
+    structure_title, structure_siret, structure_slug = _structure_of(lieu)
+    if structure_slug == FALLBACK_STRUCTURE_SLUG:
+        structure_title = ""  # the importer's holding place is no one's parent structure
+    values = {
+        "id": lieu.identifiant if lieu.source else f"{local}:{lieu.identifiant}",
+        "pivot": lieu.pivot or structure_siret or standard.UNKNOWN_PIVOT,
+        "nom": lieu.title,
+        "commune": lieu.commune,
+        "code_postal": lieu.code_postal,
+        "code_insee": lieu.code_insee,
+        "adresse": lieu.adresse,
+        "complement_adresse": lieu.complement_adresse,
+        "latitude": lieu.latitude,
+        "longitude": lieu.longitude,
+        "telephone": phone_link(lieu.telephone) if lieu.telephone else "",
+        "courriels": lieu.courriel,
+        "site_web": lieu.site_web,
+        "horaires": lieu.horaires,
+        "presentation_resume": lieu.presentation_resume,
+        "presentation_detail": lieu.presentation_detail,
+        "source": lieu.source or local,
+        "structure_parente": lieu.structure_parente or structure_title,
+        "date_maj": lieu.date_maj.isoformat() if lieu.date_maj else "",
+        "autres_formations_labels": lieu.autres_formations_labels,
+        "fiche_acces_libre": lieu.fiche_acces_libre,
+        "prise_rdv": lieu.prise_rdv,
+    }
+    for column, vocabulary in VOCABULARY_COLUMNS.items():
+        values[column] = standard.SEPARATOR.join(codes[vocabulary.value])
+    return {column: values[column] for column in standard.COLUMNS}
+
+
+def _format_number(value: float) -> str:
+    text = repr(value)  # the shortest text that reads back as the same float
+    if "e" in text or "E" in text:
+        text = format(value, "f")
+    return text
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _format_number(value)
+    return str(value)
+
+
+def csv_chunks(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The CSV file, a line at a time: header, then one quoted line per record."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(standard.COLUMNS)
+    yield flush()
+    for record in records:
+        # Every cell is neutralised; plain numbers (coordinates, +33… phones) pass unchanged.
+        writer.writerow(
+            neutralise_row(_csv_cell(record.get(column)) for column in standard.COLUMNS)
+        )
+        yield flush()
+
+
+def write_csv(records: Iterable[dict[str, Any]], stream) -> int:
+    """Writes the CSV to a text stream (open it with ``newline=""``); returns the record count."""
+    count = -1
+    for count, chunk in enumerate(csv_chunks(records)):  # noqa: B007
+        stream.write(chunk)
+    return max(count, 0)
+
+
+def json_object(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a JSON object: the same keys, empty values left out."""
+    return {key: value for key, value in record.items() if value not in ("", None)}
+
+
+def json_chunks(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The JSON file, an object per line: a list of objects with the CSV's keys."""
+    yield "["
+    separator = "\n"
+    for record in records:
+        yield separator + json.dumps(json_object(record), ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def write_json(records: Iterable[dict[str, Any]], stream) -> int:
+    count = 0
+
+    def counted():
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    for chunk in json_chunks(counted()):
+        stream.write(chunk)
+    return count
+
+
+# --- Reading a file ----------------------------------------------------------------------------
+
+
+class FileRefused(Exception):
+    """The whole file is refused, with one French message; nothing is written."""
+
+
+# Columns of the v0 shape and their v1 names (labels_nationaux is split up, see _Reader).
+V0_COLUMNS = {
+    "courriel": "courriels",
+    "accessibilite": "fiche_acces_libre",
+    "labels_autres": "autres_formations_labels",
+    "conditions_acces": "frais_a_charge",
+    "publics_accueillis": "publics_specifiquement_adresses",
+}
+V0_LABELS_NATIONAUX = {
+    "CNFS": "Conseillers numériques",
+    "Conseillers numériques France Services": "Conseillers numériques",
+    "Conseiller numérique": "Conseillers numériques",
+    "Emmaus Connect": "Emmaüs Connect",
+    "Grandes écoles du numérique": "Grande école du numérique",
+    "PIX": "Certification PIX",
+    "Point relais CAF": "Point d'accès numérique CAF",
+    "SUD LABS": "SUD LABS (PACA)",
+}
+# Old values of the other vocabularies; None: understood, with no v1 equivalent (dropped).
+V0_VALUES: dict[Vocabulary, dict[str, str | None]] = {
+    Vocabulary.SERVICES: dict(standard.V0_SERVICES),
+    Vocabulary.PUBLICS: {
+        "Familles/enfants": "Familles et/ou enfants",
+        "Jeunes (16-26 ans)": "Jeunes",
+        "Seniors (+ 65 ans)": "Seniors",
+        "Tout public": None,
+    },
+    Vocabulary.FRAIS: {"Accepte le Pass numérique": None, "Adhésion": "Payant"},
+    Vocabulary.MODALITES_ACCOMPAGNEMENT: {
+        "Seul": "En autonomie",
+        "Avec de l'aide": "Accompagnement individuel",
+        "Dans un atelier": "Dans un atelier collectif",
+        "À ma place": "Accompagnement individuel",
+    },
+}
+KNOWN_COLUMNS = {*standard.COLUMNS, *V0_COLUMNS, "labels_nationaux"}
+
+
+@dataclass
+class SourceFile:
+    """A file's records, read and checked as a whole, before anything is written."""
+
+    name: str
+    format: str  # "csv" or "json"
+    columns: set[str]  # the standard's columns present in the file (v0 names translated)
+    records: list[tuple[str, dict[str, Any]]]  # (where, raw record with v1 keys)
+    shape: str = "v1"  # "v0" when old columns were met
+
+
+def read_path(path: str | Path) -> SourceFile:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise FileRefused(
+            _("Impossible de lire le fichier « %(name)s » : %(error)s.")
+            % {"name": str(path), "error": error.strerror or error}
+        ) from None
+    if size > MAX_FILE_SIZE:
+        raise FileRefused(_too_big(size))
+    return read_bytes(path.read_bytes(), name=path.name)
+
+
+def _too_big(size: int) -> str:
+    return _(
+        "Le fichier pèse %(size)s Mo, au-delà de la limite de %(limit)s Mo : découpez-le en "
+        "plusieurs fichiers."
+    ) % {"size": round(size / 1024 / 1024), "limit": MAX_FILE_SIZE // 1024 // 1024}
+
+
+def read_bytes(data: bytes, *, name: str = "") -> SourceFile:
+    """Parses a CSV or JSON file of the standard; FileRefused says in French what is wrong."""
+    if len(data) > MAX_FILE_SIZE:
+        raise FileRefused(_too_big(len(data)))
+    if b"\x00" in data[:65536]:
+        raise FileRefused(_not_csv_or_json())
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            _(
+                "Le fichier n’est pas encodé en UTF-8 (octet illisible à la position %(position)s). "
+                "Enregistrez-le en « CSV UTF-8 » ou en JSON UTF-8, puis recommencez."
+            )
+            % {"position": error.start}
+        ) from None
+    stripped = text.lstrip()
+    if not stripped:
+        raise FileRefused(_("Le fichier est vide."))
+    source = _read_json(stripped, name) if stripped[0] in "[{" else _read_csv(text, name)
+    missing = [column for column in standard.REQUIRED_COLUMNS if column not in source.columns]
+    if missing:
+        raise FileRefused(
+            _(
+                "Colonnes obligatoires absentes : %(columns)s. Le fichier doit suivre le schéma "
+                "des lieux de médiation numérique (colonnes %(required)s)."
+            )
+            % {"columns": ", ".join(missing), "required": ", ".join(standard.REQUIRED_COLUMNS)}
+        )
+    return source
+
+
+def _not_csv_or_json() -> str:
+    return _(
+        "Ce fichier n’est ni un CSV ni un JSON : exportez les lieux au format CSV (UTF-8) ou "
+        "JSON, puis recommencez."
+    )
+
+
+def _column_name(name: Any) -> str:
+    return str(name).strip().lower()
+
+
+def _v1_keys(raw: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    record: dict[str, Any] = {}
+    old = False
+    for key, value in raw.items():
+        column = _column_name(key)
+        if column in V0_COLUMNS:
+            old = True
+            column = V0_COLUMNS[column]
+            if column in record and record[column] not in (None, ""):
+                continue  # a v1 column of the same meaning wins
+        elif column == "labels_nationaux":
+            old = True
+        record[column] = value
+    return record, old
+
+
+def _read_json(text: str, name: str) -> SourceFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FileRefused(
+            _("JSON illisible, ligne %(line)s, colonne %(column)s : vérifiez le fichier.")
+            % {"line": error.lineno, "column": error.colno}
+        ) from None
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise FileRefused(
+            _(
+                "Ce JSON n’est pas une liste d’objets : le fichier doit contenir une liste "
+                "[ … ] avec un objet { … } par lieu."
+            )
+        )
+    records, columns, old = [], set(), False
+    for position, item in enumerate(data, start=1):
+        record, item_old = _v1_keys(item)
+        old = old or item_old
+        columns.update(record)
+        records.append((_("enregistrement %(position)s") % {"position": position}, record))
+    return SourceFile(name, "json", columns, records, "v0" if old else "v1")
+
+
+def _delimiter(header_line: str) -> str:
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        names = next(csv.reader([header_line], delimiter=delimiter), [])
+        score = sum(1 for column in names if _column_name(column) in KNOWN_COLUMNS)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(text: str, name: str) -> SourceFile:
+    if any(unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in text[:4096]):
+        raise FileRefused(_not_csv_or_json())
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, old = [], False
+    try:
+        header = [_column_name(column) for column in next(reader, [])]
+        columns = set()
+        for column in header:
+            translated = V0_COLUMNS.get(column, column)
+            old = old or translated != column or column == "labels_nationaux"
+            columns.add(translated)
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            where = _("ligne %(line)s") % {"line": reader.line_num}
+            raw: dict[str, Any] = dict(zip(header, row, strict=False))
+            if len(row) > len(header):
+                raw["__extra__"] = row[len(header) :]
+            record, _old = _v1_keys(raw)
+            # Undo the apostrophe a spreadsheet-safe export put before formula characters.
+            record = {
+                key: restore(value) if isinstance(value, str) else value
+                for key, value in record.items()
+            }
+            records.append((where, record))
+    except csv.Error as error:
+        raise FileRefused(
+            _("CSV illisible, ligne %(line)s : %(error)s.")
+            % {"line": reader.line_num, "error": error}
+        ) from None
+    return SourceFile(name, "csv", columns, records, "v0" if old else "v1")
+
+
+# --- Checking records --------------------------------------------------------------------------
+
+# Where French places can be: metropolitan France and Corsica, then the overseas territories.
+# (south, north, west, east), a little wider than the land.
+BOUNDING_BOXES = (
+    (41.2, 51.2, -5.3, 9.7),  # France métropolitaine et Corse
+    (15.8, 16.6, -61.9, -60.9),  # Guadeloupe
+    (14.3, 14.95, -61.3, -60.75),  # Martinique
+    (2.0, 5.9, -54.7, -51.5),  # Guyane
+    (-21.45, -20.8, 55.15, 55.9),  # La Réunion
+    (-13.05, -12.55, 44.95, 45.35),  # Mayotte
+    (46.7, 47.2, -56.5, -56.0),  # Saint-Pierre-et-Miquelon
+    (17.8, 18.2, -63.2, -62.75),  # Saint-Martin, Saint-Barthélemy
+    (-14.45, -13.15, -178.25, -176.05),  # Wallis-et-Futuna
+    (-28.0, -7.8, -155.0, -134.0),  # Polynésie française
+    (-22.9, -19.0, 163.5, 168.2),  # Nouvelle-Calédonie
+)
+SAME_POSTCODE_KM = 50
+SAME_DEPARTMENT_KM = 150
+LARGE_GROUP = 50  # places sharing a postcode or department
+EARLIEST_DATE = date(2000, 1, 1)
+_CODE_INSEE_RE = re.compile(r"([013-9]\d|2[AB1-9])\d{3}")
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_SEPARATORS_RE = re.compile(r"\s*[|;]\s*")
+_URL_SEPARATORS_RE = re.compile(r"\s*\|\s*|\s*;\s*(?=https?://)", re.IGNORECASE)
+_validate_url = URLValidator(schemes=["http", "https"])
+
+# Columns stored as they are in a text field (model field name, as the standard names them).
+TEXT_COLUMNS = {
+    "nom": "title",
+    "commune": "commune",
+    "adresse": "adresse",
+    "complement_adresse": "complement_adresse",
+    "presentation_resume": "presentation_resume",
+    "presentation_detail": "presentation_detail",
+    "structure_parente": "structure_parente",
+    "autres_formations_labels": "autres_formations_labels",
+}
+
+
+def in_france(latitude: float, longitude: float) -> bool:
+    return any(
+        south <= latitude <= north and west <= longitude <= east
+        for south, north, west, east in BOUNDING_BOXES
+    )
+
+
+def distance_km(first: tuple[float, float], second: tuple[float, float]) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*first, *second))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def department(postcode: str) -> str:
+    return postcode[:3] if postcode.startswith(("97", "98")) else postcode[:2]
+
+
+def _fold(value: str) -> str:
+    value = unicodedata.normalize("NFC", value).replace("’", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", value).strip().casefold()
+
+
+@dataclass
+class Incoming:
+    """A record read and checked, ready to be written."""
+
+    outcome: Outcome
+    identifiant: str
+    local_id: str  # the id as the file gives it
+    fields: dict[str, Any]  # LieuPage field → value, only for the columns the file has
+    terms: dict[str, list[str]] = field(default_factory=dict)  # vocabulary → codes
+    pivot: str = ""
+    parent_hint: str = ""
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        latitude, longitude = self.fields.get("latitude"), self.fields.get("longitude")
+        return None if latitude is None or longitude is None else (latitude, longitude)
+
+
+class _Reader:
+    """Turns raw records into Incoming ones; what is suspicious is flagged and dropped.
+
+    Kept, with a flag: a date_maj before 2000 or in the future (the standard requires one and
+    the file's own is the only one we have), text that looks like a spreadsheet formula.
+    Dropped, with a flag: coordinates outside France's bounding boxes or more than 50 km from
+    the other places of the same postcode (150 km of the department's when the postcode has no
+    other place), unknown vocabulary values, opening hours that do not parse, a pivot that is
+    neither a SIRET nor an RNA number, a phone, e-mail or web address that is not valid, the
+    extra addresses when several are given (the site keeps one of each).
+    Refused (the record is skipped): a missing id, name, commune, postcode or address, an
+    invalid postcode, a date_maj that cannot be read, an id already seen in the file.
+    """
+
+    def __init__(self, source: SourceFile, *, default_source: str, today: date):
+        self.source = source
+        self.default_source = default_source
+        self.today = today
+        self.terms = {(term.vocabulary, term.code): term for term in Term.objects.all()}
+        self.folded: dict[str, dict[str, str | None]] = defaultdict(dict)
+        for vocabulary, code in self.terms:
+            self.folded[vocabulary][_fold(code)] = code
+        for vocabulary, aliases in V0_VALUES.items():
+            for old, new in aliases.items():
+                self.folded[vocabulary].setdefault(_fold(old), new)
+        self.dispositifs = {_fold(value): value for value in standard.DISPOSITIFS}
+        self.formations = {_fold(value): value for value in standard.FORMATIONS_LABELS}
+        self.labels = {_fold(old): new for old, new in V0_LABELS_NATIONAUX.items()}
+
+    # Values as text --------------------------------------------------------------------------
+
+    @staticmethod
+    def text(raw: dict[str, Any], column: str) -> str:
+        value = raw.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if isinstance(value, list):
+            return standard.SEPARATOR.join(str(item).strip() for item in value if item is not None)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def values(self, raw: dict[str, Any], column: str, pattern=_SEPARATORS_RE) -> list[str]:
+        return [part for part in pattern.split(self.text(raw, column)) if part]
+
+    # The record ------------------------------------------------------------------------------
+
+    def read(self, where: str, raw: dict[str, Any], report: ImportReport) -> Incoming | None:
+        local_id = self.text(raw, "id")
+        outcome = report.outcome(where, key=local_id, label=self.text(raw, "nom")[:120])
+        if raw.get("__extra__"):
+            outcome.skip(_("La ligne a plus de valeurs que l’en-tête n’a de colonnes"))
+            return None
+        missing = [
+            column
+            for column in ("id", "nom", "commune", "code_postal", "adresse", "date_maj")
+            if not self.text(raw, column)
+        ]
+        if missing:
+            outcome.skip(
+                _("Valeur obligatoire absente : %(columns)s") % {"columns": ", ".join(missing)}
+            )
+            return None
+        postcode = self.text(raw, "code_postal")
+        if isinstance(raw.get("code_postal"), int | float) and postcode.isdigit():
+            postcode = postcode.zfill(5)  # a JSON number loses the leading zero of 01000
+        if not re.fullmatch(r"(?!00)\d{5}", postcode):
+            outcome.skip(
+                _("Code postal « %(value)s » invalide : 5 chiffres attendus") % {"value": postcode}
+            )
+            return None
+        updated = self.date(self.text(raw, "date_maj"))
+        if updated is None:
+            outcome.skip(
+                _("Date de mise à jour « %(value)s » illisible : AAAA-MM-JJ attendu")
+                % {"value": self.text(raw, "date_maj")}
+            )
+            return None
+        source = self.text(raw, "source")[:200] or self.default_source
+        prefix = f"{source}:"
+        identifiant = local_id if local_id.startswith(prefix) else prefix + local_id
+        if len(identifiant) > LieuPage._meta.get_field("identifiant").max_length:
+            outcome.skip(
+                _("Identifiant trop long (« %(value)s », source comprise)")
+                % {"value": identifiant[:60] + "…"}
+            )
+            return None
+
+        fields: dict[str, Any] = {"identifiant": identifiant, "source": source}
+        incoming = Incoming(
+            outcome=outcome, identifiant=identifiant, local_id=local_id, fields=fields
+        )
+        fields["code_postal"] = postcode
+        fields["date_maj"] = updated
+        if updated < EARLIEST_DATE or updated > self.today:
+            outcome.flag(
+                _("date de mise à jour suspecte (%(date)s), conservée telle quelle")
+                % {"date": updated.strftime("%d/%m/%Y")}
+            )
+        columns = self.source.columns
+        for column, name in TEXT_COLUMNS.items():
+            if column in columns:
+                fields[name] = self.bounded_text(outcome, column, name, self.text(raw, column))
+        if "autres_formations_labels" in fields:
+            fields["autres_formations_labels"] = standard.SEPARATOR.join(
+                self.values(raw, "autres_formations_labels")
+            )[:500]
+        if "labels_nationaux" in columns:
+            self.labels_nationaux(raw, incoming)
+        if "code_insee" in columns:
+            fields["code_insee"] = self.code_insee(outcome, raw)
+        if "latitude" in columns or "longitude" in columns:
+            fields["latitude"], fields["longitude"] = self.coordinates(outcome, raw)
+        if "telephone" in columns:
+            fields["telephone"] = self.phone(outcome, self.text(raw, "telephone"))
+        if "courriels" in columns:
+            fields["courriel"] = self.first_valid(
+                outcome, raw, "courriels", validate_email, _("courriel")
+            )
+        if "site_web" in columns:
+            fields["site_web"] = self.first_valid(
+                outcome, raw, "site_web", _validate_url, _("site web"), url=True
+            )
+        for column in ("fiche_acces_libre", "prise_rdv"):
+            if column in columns:
+                fields[column] = self.first_valid(
+                    outcome, raw, column, _validate_url, column.replace("_", " "), url=True
+                )
+        if "horaires" in columns:
+            fields["horaires"] = self.opening_hours(outcome, raw)
+        if "pivot" in columns:
+            fields["pivot"] = incoming.pivot = self.pivot(outcome, self.text(raw, "pivot"))
+        incoming.parent_hint = fields.get("structure_parente", "")
+        for column, vocabulary in VOCABULARY_COLUMNS.items():
+            if column in columns:
+                codes = incoming.terms.setdefault(vocabulary.value, [])
+                for code in self.vocabulary(outcome, vocabulary, self.values(raw, column)):
+                    if code not in codes:
+                        codes.append(code)
+        if not incoming.terms.get(Vocabulary.SERVICES.value):
+            outcome.flag(
+                _(
+                    "aucun service renseigné : le modèle national considère ce lieu comme "
+                    "fermé au public"
+                )
+            )
+        return incoming
+
+    def bounded_text(self, outcome: Outcome, column: str, name: str, value: str) -> str:
+        if looks_like_formula(value):
+            outcome.flag(
+                _("« %(column)s » ressemble à une formule de tableur (« %(value)s »)")
+                % {"column": column, "value": value[:40]}
+            )
+        limit = LieuPage._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            outcome.flag(
+                _("« %(column)s » dépasse %(limit)s caractères : coupé")
+                % {"column": column, "limit": limit}
+            )
+            value = value[: limit - 1].rstrip() + "…"
+        return value
+
+    def date(self, value: str) -> date | None:
+        value = value.strip()
+        for parse in (
+            lambda text: date.fromisoformat(text[:10]),
+            lambda text: datetime.strptime(text, "%d/%m/%Y").date(),
+        ):
+            try:
+                return parse(value)
+            except ValueError:
+                continue
+        return None
+
+    def code_insee(self, outcome: Outcome, raw: dict[str, Any]) -> str:
+        value = self.text(raw, "code_insee").upper()
+        if isinstance(raw.get("code_insee"), int | float) and value.isdigit():
+            value = value.zfill(5)
+        if value and not _CODE_INSEE_RE.fullmatch(value):
+            outcome.flag(_("code INSEE « %(value)s » invalide, écarté") % {"value": value})
+            return ""
+        return value
+
+    def coordinates(
+        self, outcome: Outcome, raw: dict[str, Any]
+    ) -> tuple[float | None, float | None]:
+        texts = (self.text(raw, "latitude"), self.text(raw, "longitude"))
+        if not any(texts):
+            return None, None
+        try:
+            latitude, longitude = (float(text.replace(",", ".")) for text in texts)
+        except ValueError:
+            outcome.flag(
+                _("coordonnées illisibles (« %(latitude)s », « %(longitude)s »), écartées")
+                % {"latitude": texts[0], "longitude": texts[1]}
+            )
+            return None, None
+        if not (math.isfinite(latitude) and math.isfinite(longitude)):
+            outcome.flag(_("coordonnées illisibles, écartées"))
+            return None, None
+        if not in_france(latitude, longitude):
+            if in_france(longitude, latitude):
+                message = _(
+                    "coordonnées (%(latitude)s, %(longitude)s) hors de France : latitude et "
+                    "longitude semblent inversées ; écartées"
+                )
+            else:
+                message = _("coordonnées (%(latitude)s, %(longitude)s) hors de France, écartées")
+            outcome.flag(message % {"latitude": texts[0], "longitude": texts[1]})
+            return None, None
+        return latitude, longitude
+
+    def phone(self, outcome: Outcome, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except ValidationError:
+            outcome.flag(
+                _(
+                    "téléphone « %(value)s » écarté : seuls les numéros français à 10 chiffres "
+                    "(+33…) sont pris en charge"
+                )
+                % {"value": value[:30]}
+            )
+            return ""
+
+    def first_valid(self, outcome, raw, column, validate, what, *, url=False) -> str:
+        pattern = _URL_SEPARATORS_RE if url else re.compile(r"\s*[|;,]\s*")
+        kept = ""
+        for value in self.values(raw, column, pattern):
+            if url and not _SCHEME_RE.match(value):
+                value = "https://" + value
+            try:
+                validate(value)
+                if len(value) > 200 and url:
+                    raise ValidationError("too long")
+            except ValidationError:
+                outcome.flag(
+                    _("%(what)s « %(value)s » invalide, écarté")
+                    % {"what": what, "value": value[:80]}
+                )
+                continue
+            if kept:
+                outcome.flag(
+                    _("%(what)s « %(value)s » écarté : le site n’en garde qu’un par lieu")
+                    % {"what": what, "value": value[:80]}
+                )
+            else:
+                kept = value
+        return kept
+
+    def opening_hours(self, outcome: Outcome, raw: dict[str, Any]) -> str:
+        value = raw.get("horaires")
+        if value in (None, ""):
+            return ""
+        if not isinstance(value, str):
+            outcome.flag(_("horaires dans un format non pris en charge, écartés"))
+            return ""
+        value = value.strip()
+        try:
+            validate_opening_hours(value)
+        except ValidationError as error:
+            outcome.flag(
+                _("horaires « %(value)s » écartés : %(error)s")
+                % {"value": value[:80], "error": " ".join(error.messages)}
+            )
+            return ""
+        return value
+
+    def pivot(self, outcome: Outcome, value: str) -> str:
+        compact = re.sub(r"\s", "", value).upper()
+        if not compact or compact == standard.UNKNOWN_PIVOT:
+            return ""
+        try:
+            validate_siret_or_rna(compact)
+        except ValidationError:
+            outcome.flag(
+                _("pivot « %(value)s » : ni un SIRET ni un numéro RNA, écarté")
+                % {"value": value[:30]}
+            )
+            return ""
+        return compact
+
+    def vocabulary(self, outcome: Outcome, vocabulary: Vocabulary, values: list[str]) -> list[str]:
+        codes = []
+        known = self.folded[vocabulary.value]
+        for value in values:
+            if (vocabulary.value, value) in self.terms:
+                codes.append(value)
+                continue
+            folded = _fold(value)
+            if folded in known:
+                if known[folded]:
+                    codes.append(known[folded])
+                continue
+            outcome.flag(
+                _("valeur inconnue « %(value)s » pour %(vocabulary)s, écartée")
+                % {"value": value[:80], "vocabulary": vocabulary.value}
+            )
+        return codes
+
+    def labels_nationaux(self, raw: dict[str, Any], incoming: Incoming) -> None:
+        """v0's national labels: dispositifs or formations when the v1 lists have them,
+        "autres formations et labels" otherwise (they are labels, just not listed in v1)."""
+        dispositifs = incoming.terms.setdefault(Vocabulary.DISPOSITIFS.value, [])
+        formations = incoming.terms.setdefault(Vocabulary.FORMATIONS.value, [])
+        others = []
+        for value in self.values(raw, "labels_nationaux"):
+            folded = _fold(self.labels.get(_fold(value), value))
+            if folded in self.dispositifs:
+                target, code = dispositifs, self.dispositifs[folded]
+            elif folded in self.formations:
+                target, code = formations, self.formations[folded]
+            else:
+                target, code = others, value
+            if code not in target:
+                target.append(code)
+        if others:
+            existing = incoming.fields.get("autres_formations_labels", "")
+            incoming.fields["autres_formations_labels"] = standard.SEPARATOR.join(
+                [*others, *([existing] if existing else [])]
+            )[:500]
+
+
+def _median(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return (
+        statistics.median(point[0] for point in points),
+        statistics.median(point[1] for point in points),
+    )
+
+
+def _check_distances(incomings: list[Incoming]) -> None:
+    """Flags and drops coordinates far from the other places of the same postcode (or, when
+    the postcode has no other place, of the same department), in the file and in the site."""
+    points: dict[str, list[tuple[str, tuple[float, float]]]] = defaultdict(list)
+    by_department: dict[str, list[tuple[str, tuple[float, float]]]] = defaultdict(list)
+    for incoming in incomings:
+        if incoming.point:
+            postcode = incoming.fields["code_postal"]
+            points[postcode].append((incoming.identifiant, incoming.point))
+            by_department[department(postcode)].append((incoming.identifiant, incoming.point))
+    if not points:
+        return
+    departments = Q()
+    for code in by_department:
+        departments |= Q(code_postal__startswith=code)
+    in_file = {incoming.identifiant for incoming in incomings}
+    stored = (
+        LieuPage.objects.filter(departments, latitude__isnull=False, longitude__isnull=False)
+        .values_list("identifiant", "code_postal", "latitude", "longitude")
+        .iterator(chunk_size=2000)
+    )
+    for identifiant, postcode, latitude, longitude in stored:
+        if identifiant not in in_file:
+            points[postcode].append((identifiant, (latitude, longitude)))
+            by_department[department(postcode)].append((identifiant, (latitude, longitude)))
+
+    medians: dict[str, tuple[float, float]] = {}
+
+    def reference(
+        key: str, group: list, identifiant: str
+    ) -> tuple[tuple[float, float] | None, int]:
+        """The median point of the group's other places, and how many there are. In a large
+        group one place barely moves the median: it is computed once (no quadratic work)."""
+        if len(group) > LARGE_GROUP:
+            if key not in medians:
+                medians[key] = _median([point for _other, point in group])
+            return medians[key], len(group) - 1
+        others = [point for other, point in group if other != identifiant]
+        return (_median(others) if others else None), len(others)
+
+    for incoming in incomings:
+        if not incoming.point:
+            continue
+        postcode = incoming.fields["code_postal"]
+        center, count = reference(postcode, points[postcode], incoming.identifiant)
+        limit, where = SAME_POSTCODE_KM, postcode
+        if not count and not postcode.startswith(("97", "98")):
+            code = department(postcode)
+            center, count = reference("dep-" + code, by_department[code], incoming.identifiant)
+            center = center if count >= 2 else None
+            limit, where = SAME_DEPARTMENT_KM, code
+        if center is None:
+            continue
+        distance = distance_km(incoming.point, center)
+        if distance > limit:
+            message = (
+                _(
+                    "coordonnées à %(distance)s km des autres lieux du code postal %(where)s, "
+                    "écartées"
+                )
+                if limit == SAME_POSTCODE_KM
+                else _(
+                    "coordonnées à %(distance)s km des autres lieux du département %(where)s, "
+                    "écartées"
+                )
+            )
+            incoming.outcome.flag(message % {"distance": round(distance), "where": where})
+            incoming.fields["latitude"] = incoming.fields["longitude"] = None
+
+
+# --- Writing records ---------------------------------------------------------------------------
+
+
+def _chunks(items: list, size: int = CHUNK_SIZE) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Importer:
+    def __init__(self, report: ImportReport, *, structure: StructurePage | None, local: str):
+        self.report = report
+        self.structure = structure
+        self.local = local
+        self.terms = {(term.vocabulary, term.code): term for term in Term.objects.all()}
+        self.structures = list(
+            StructurePage.objects.only("pk", "title", "siret_ou_rna", "slug", "path", "depth")
+        )
+        self.by_siret = {
+            s.siret_ou_rna.replace(" ", "").upper(): s for s in self.structures if s.siret_ou_rna
+        }
+        self.by_title = {_fold(s.title): s for s in self.structures}
+        self.fallback = next(
+            (s for s in self.structures if s.slug == FALLBACK_STRUCTURE_SLUG), None
+        )
+        self.sibling_slugs: dict[int, set[str]] = {}
+
+    def existing(self, incomings: list[Incoming]) -> dict[str, LieuPage]:
+        found = {}
+        identifiants = [incoming.identifiant for incoming in incomings]
+        for chunk in _chunks(identifiants):
+            for page in with_structure(LieuPage.objects.filter(identifiant__in=chunk)):
+                found[page.identifiant] = page
+        return found
+
+    def own_places(self, incomings: list[Incoming]) -> set[str]:
+        """This site's own places among the records (their id is "<site name>:relais-lieu-N")."""
+        prefix = f"{self.local}:"
+        candidates = [
+            incoming.identifiant[len(prefix) :]
+            for incoming in incomings
+            if incoming.fields["source"] == self.local and incoming.identifiant.startswith(prefix)
+        ]
+        own = set()
+        for chunk in _chunks(candidates):
+            own.update(
+                LieuPage.objects.filter(identifiant__in=chunk, source="").values_list(
+                    "identifiant", flat=True
+                )
+            )
+        return {prefix + identifiant for identifiant in own}
+
+    def parent_for(self, incoming: Incoming) -> tuple[StructurePage | None, str]:
+        if self.structure is not None:
+            return self.structure, _("placé sous « %(title)s », la structure demandée")
+        if incoming.pivot and incoming.pivot in self.by_siret:
+            structure = self.by_siret[incoming.pivot]
+            return structure, _(
+                "placé sous « %(title)s », dont le SIRET ou RNA est le pivot du lieu"
+            )
+        if incoming.parent_hint and _fold(incoming.parent_hint) in self.by_title:
+            structure = self.by_title[_fold(incoming.parent_hint)]
+            return structure, _("placé sous « %(title)s », sa structure parente")
+        return None, _(
+            "placé sous « %(title)s » : aucune structure ne correspond à son pivot ni à sa "
+            "structure parente"
+        )
+
+    def ensure_fallback(self) -> StructurePage:
+        if self.fallback is None:
+            index = StructureIndexPage.objects.get()
+            fallback = StructurePage(
+                title=FALLBACK_STRUCTURE_TITLE,
+                slug=FALLBACK_STRUCTURE_SLUG,
+                presentation=(
+                    "<p>Les lieux importés du standard national qu’aucune structure du réseau "
+                    "ne revendique encore.</p>"
+                ),
+            )
+            with transaction.atomic():
+                index.add_child(instance=fallback)
+                fallback.save_revision().publish()
+            self.fallback = fallback
+            self.report.note(
+                _("Structure « %(title)s » créée pour accueillir les lieux sans structure.")
+                % {"title": FALLBACK_STRUCTURE_TITLE}
+            )
+        return self.fallback
+
+    def slug_for(self, parent: StructurePage, incoming: Incoming) -> str:
+        taken = self.sibling_slugs.get(parent.pk)
+        if taken is None:
+            taken = set(Page.objects.child_of(parent).values_list("slug", flat=True))
+            self.sibling_slugs[parent.pk] = taken
+        base = slugify(incoming.fields["title"])[:70].strip("-") or "lieu"
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        return slug
+
+    def term_objects(self, codes: dict[str, list[str]], keep: Iterable[Term] = ()) -> list[Term]:
+        terms = [term for term in keep if term.vocabulary not in codes]
+        for vocabulary, values in codes.items():
+            terms.extend(self.terms[(vocabulary, code)] for code in values)
+        return terms
+
+    def write(self, incoming: Incoming, page: LieuPage | None) -> None:
+        outcome = incoming.outcome
+        if page is None:
+            parent, placement = self.parent_for(incoming)
+            parent = parent or self.ensure_fallback()
+            page = LieuPage(**incoming.fields, live=False)
+            page.slug = self.slug_for(parent, incoming)
+            page.terms = self.term_objects(incoming.terms)
+            try:
+                with transaction.atomic():
+                    parent.add_child(instance=page)
+                    page.save_revision().publish()
+            except Exception:
+                # treebeard counted the child on the parent in memory; the rollback undid it
+                # in the database only.
+                parent.numchild = Page.objects.get(pk=parent.pk).numchild
+                raise
+            outcome.action = Action.CREATED
+            outcome.note(placement % {"title": parent.title})
+            return
+        current_terms = list(page.terms.all())
+        changed = any(getattr(page, name) != value for name, value in incoming.fields.items())
+        current_codes = defaultdict(set)
+        for term in current_terms:
+            current_codes[term.vocabulary].add(term.code)
+        changed = changed or any(
+            set(codes) != current_codes[vocabulary] for vocabulary, codes in incoming.terms.items()
+        )
+        where = page.exchange_structure_title or ""
+        if not changed and not page.has_unpublished_changes:
+            outcome.action = Action.UNCHANGED
+            outcome.note(_("Déjà à jour, sous « %(title)s »") % {"title": where})
+            return
+        for name, value in incoming.fields.items():
+            setattr(page, name, value)
+        page.terms = self.term_objects(incoming.terms, keep=current_terms)
+        with transaction.atomic():
+            revision = page.save_revision()
+            if page.live:
+                revision.publish()
+        outcome.action = Action.UPDATED
+        outcome.note(_("Sous « %(title)s »") % {"title": where})
+        if not page.live:
+            # An editor withdrew it: the import does not put it back online.
+            outcome.note(_("Le lieu reste dépublié : la nouvelle version attend en brouillon"))
+
+
+def import_records(
+    source: SourceFile,
+    *,
+    structure: StructurePage | None = None,
+    default_source: str = "",
+    dry_run: bool = False,
+    progress_stream=None,
+) -> ImportReport:
+    """Writes the file's records as published LieuPages; one transaction per record.
+
+    A record that cannot be stored is skipped with its reason, and the others go on. With
+    ``dry_run`` everything happens inside one transaction that is rolled back at the end, so
+    the report is exactly what a real run would say.
+    """
+    report = ImportReport(source=source.name, dry_run=dry_run)
+    if source.shape == "v0":
+        report.note(
+            _("Fichier au format v0 du standard : séparateurs « ; » et anciens libellés convertis.")
+        )
+    default_source = default_source or Path(source.name).stem or _("import")
+    reader = _Reader(source, default_source=default_source, today=timezone.localdate())
+    incomings: list[Incoming] = []
+    seen: set[str] = set()
+    for where, raw in source.records:
+        incoming = reader.read(where, raw, report)
+        if incoming is None:
+            continue
+        if incoming.identifiant in seen:
+            incoming.outcome.skip(
+                _("Identifiant « %(id)s » déjà rencontré plus haut dans le fichier")
+                % {"id": incoming.local_id}
+            )
+            continue
+        seen.add(incoming.identifiant)
+        incomings.append(incoming)
+    _check_distances(incomings)
+
+    # A real run commits each record on its own; a dry run wraps them all in one transaction
+    # that is rolled back, so that its report is exactly what a real run would say.
+    with transaction.atomic() if dry_run else contextlib.nullcontext():
+        importer = _Importer(report, structure=structure, local=local_source())
+        existing = importer.existing(incomings)
+        own = importer.own_places(incomings)
+        progress = Progress(_("Import des lieux"), len(incomings), stream=progress_stream)
+        for incoming in incomings:
+            if incoming.identifiant in own and incoming.identifiant not in existing:
+                incoming.outcome.skip(
+                    _(
+                        "Ce lieu a été créé sur ce site (« %(id)s ») : modifiez-le dans "
+                        "l’administration plutôt que par un import"
+                    )
+                    % {"id": incoming.identifiant.split(":", 1)[1]}
+                )
+            else:
+                try:
+                    importer.write(incoming, existing.get(incoming.identifiant))
+                except ValidationError as error:
+                    incoming.outcome.skip(
+                        _("Refusé à l’enregistrement : %(errors)s")
+                        % {"errors": " ".join(_validation_messages(error))}
+                    )
+                except DatabaseError as error:
+                    incoming.outcome.skip(
+                        _("Erreur de la base de données : %(error)s") % {"error": error}
+                    )
+            progress.advance()
+        progress.finish()
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            f"{name} : {message}" if name != "__all__" else message
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
