@@ -8,7 +8,7 @@ the search app as `wagtail.search`, so the suite runs in this separate, minimal 
 import tempfile
 from pathlib import Path
 
-SECRET_KEY = "conformance-only-key-not-for-production-0123456789"  # noqa: S105
+SECRET_KEY = "conformance-only-key-not-for-production-0123456789"
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "testserver"]
 USE_TZ = True

@@ -1,7 +1,5 @@
 """modelsearch's BackendTests against the whoosh backend, plus what whoosh adds."""
 
-import unittest
-
 from django.test import TestCase
 
 from modelsearch.test.testapp import models

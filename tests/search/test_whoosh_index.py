@@ -7,7 +7,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from tests.search import workers
-from website.search.whoosh.store import CURRENT
+from website.search.whoosh.store import CURRENT, FAILED
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,15 @@ def test_update_index_builds_a_new_generation_and_keeps_the_previous_one(whoosh,
         after,
     ]
     assert [p.title for p in Page.objects.search("atelier")] == ["Atelier numérique"]
+
+
+def test_a_batch_whoosh_refuses_is_set_aside_and_the_others_applied(tmp_path):
+    path = tmp_path / "index"
+    store = workers.open_store(path)
+    store.write(add=[workers.document("before")])
+    refused = {**workers.document("refused"), "fi_number": "not a number"}
+    store.write(add=[refused])
+    store.write(add=[workers.document("after")])
+    assert workers.keys(store) == {"before", "after"}
+    assert store.pending() == []
+    assert len(list((path / FAILED).iterdir())) == 1

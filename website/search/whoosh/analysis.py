@@ -4,17 +4,24 @@ Full-text fields fold case and accents, drop stop words and stem, so "demarches"
 "démarches" and "ateliers" finds "atelier". Autocomplete fields fold the same way but index
 every prefix of every word instead of stems: stemming would break prefixes ("programm" is not
 a prefix of the stem "program").
+
+The text of all of a document's SearchFields goes into one field, in sections that each carry
+their field's boost: a word's weight in the document is the sum of its occurrences' boosts, so
+a title word (boost 2) counts twice. One field, so each query word is one posting list to read,
+however many boosts the models use.
 """
 
 from functools import cache
 
 from whoosh.analysis import (
     CharsetFilter,
+    Filter,
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Tokenizer,
 )
 from whoosh.lang import NoStopWords, has_stemmer, stopwords_for_language
 from whoosh.support.charset import accent_map
@@ -27,6 +34,57 @@ MAX_PREFIX = 20
 
 # Whoosh's French list misses the plural article.
 EXTRA_STOP_WORDS = {"fr": {"les"}}
+
+
+# Sections of boosted text: "2\x1fword word\x1e1\x1fother words".
+SECTION = "\x1e"
+BOOST = "\x1f"
+# Positions between two sections, so that a phrase never spans two fields.
+SECTION_GAP = 100
+
+
+def boosted_sections(sections: list[tuple[str, float]]) -> str:
+    # Control characters never survive tokenizing, so they can't come from the text itself.
+    return SECTION.join(
+        f"{boost:g}{BOOST}{text.replace(SECTION, ' ').replace(BOOST, ' ')}"
+        for text, boost in sections
+    )
+
+
+class SectionTokenizer(Tokenizer):
+    """Words of boosted sections (plain text is one section of boost 1)."""
+
+    def __init__(self, expression: str = WORD_PATTERN):
+        self.words = RegexTokenizer(expression)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.words == other.words
+
+    def __call__(self, value: str, **kwargs):
+        for number, section in enumerate(value.split(SECTION)):
+            boost, separator, text = section.partition(BOOST)
+            if not separator:
+                boost, text = "1", section
+            for token in self.words(text, **kwargs):
+                token.boost = float(boost)
+                token.section = number
+                yield token
+
+
+class SectionGapFilter(Filter):
+    """Moves each section's positions SECTION_GAP further than the previous one's.
+
+    Last in the chain: the stop filter renumbers positions consecutively.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.positions:
+                token.pos += getattr(token, "section", 0) * SECTION_GAP
+            yield token
 
 
 def fold(text: str) -> str:
@@ -44,15 +102,21 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(fold(word) for word in words)
 
 
-def _folding():
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+def _folding(tokenizer=None):
+    return (
+        (tokenizer or RegexTokenizer(WORD_PATTERN)) | LowercaseFilter() | CharsetFilter(accent_map)
+    )
 
 
 @cache
-def text_analyzer(language: str):
-    analyzer = _folding() | StopFilter(stoplist=stop_words(language), minsize=1)
+def text_analyzer(language: str, sections: bool = False):
+    """Folded, stopped, stemmed words; with `sections`, of boosted sections."""
+    tokenizer = SectionTokenizer() if sections else None
+    analyzer = _folding(tokenizer) | StopFilter(stoplist=stop_words(language), minsize=1)
     if has_stemmer(language):
         analyzer = analyzer | StemFilter(lang=language, cachesize=50_000)
+    if sections:
+        analyzer = analyzer | SectionGapFilter()
     return analyzer
 
 

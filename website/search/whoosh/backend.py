@@ -16,7 +16,6 @@ Settings (`WAGTAILSEARCH_BACKENDS` or `MODELSEARCH_BACKENDS` entry):
 
 import threading
 from collections import OrderedDict
-from functools import cache
 from pathlib import Path
 
 from whoosh import query as wq
@@ -39,9 +38,8 @@ from modelsearch.backends.base import (
     OrderByFieldError,
     get_model_root,
 )
-from modelsearch.index import class_is_indexed, get_indexed_models
+from modelsearch.index import class_is_indexed
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
-from modelsearch.utils import get_search_fields
 
 from .analysis import prefix_query_terms, text_query_terms
 from .mapping import (
@@ -51,7 +49,7 @@ from .mapping import (
     NULLS,
     PK_NUMBER,
     PK_STRING,
-    boost_field,
+    boost_of,
     build_document,
     build_schema,
     column_name,
@@ -59,7 +57,6 @@ from .mapping import (
     encode_filter_value,
     filter_field_name,
     filter_kind,
-    has_boost,
     index_name,
 )
 from .store import KEY_FIELD, IndexStore
@@ -88,18 +85,6 @@ def get_store(path: Path, language: str, lock_wait: float, swap_wait: float) -> 
             )
             _stores[key] = store
         return store
-
-
-@cache
-def _boosts_under(model) -> tuple[float, ...]:
-    """Every boost a SearchField of this model or its subclasses has, related fields included."""
-    boosts = set()
-    for indexed in get_indexed_models():
-        if issubclass(indexed, model):
-            for field in get_search_fields(indexed.get_search_fields()):
-                if has_boost(field):
-                    boosts.add(float(field.boost))
-    return tuple(sorted(boosts))
 
 
 class _Nothing:
@@ -176,6 +161,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Set by the results, which are given the backend: the index and the language.
+        self.backend = None
         self._window = None
 
     @property
@@ -190,20 +177,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 field.field_name: field for field in self.model.get_searchable_search_fields()
             }
             return [
-                (
-                    "t_" + column_name(searchable[name], self.model),
-                    float(searchable[name].boost or 1),
-                )
+                ("t_" + column_name(searchable[name], self.model), boost_of(searchable[name]))
                 for name in self.fields
                 if name in searchable
             ]
-        return [(ALL_TEXT, 1.0)] + [
-            (boost_field(boost), boost) for boost in _boosts_under(self.model)
-        ]
+        return [(ALL_TEXT, 1.0)]
 
     def _terms(self, text: str) -> list[str]:
-        language = self._backend_language
-        return list(dict.fromkeys(text_query_terms(text, language)))[:MAX_QUERY_TERMS]
+        terms = text_query_terms(text, self.backend.language)
+        return list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]
 
     def _term_query(self, term: str, fields, boost: float, fuzzy: bool = False):
         def one(name, field_boost):
@@ -390,14 +372,6 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
 
     # Running ----------------------------------------------------------------------------------
 
-    @property
-    def _backend_language(self):
-        return self._backend.language
-
-    def bind(self, backend):
-        self._backend = backend
-        return self
-
     def whoosh_query(self):
         return self.compile_query(self.query)
 
@@ -425,9 +399,16 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         text_query = self.whoosh_query()
         if filter_query is NOTHING or text_query is wq.NullQuery:
             return {"hits": [], "total": 0, "limit": limit, "complete": True}
-        searcher = self._backend.get_store(index_name(self.model)).searcher()
+        store = self.backend.get_store(index_name(self.model))
+        searcher = store.searcher()
         keys = self.sort_keys()
-        options = {"limit": limit, "filter": filter_query, "optimize": False}
+        # Without block-skipping optimisations whoosh visits every hit once, scoring it and
+        # counting it: the total comes from the same pass as the top hits.
+        options = {
+            "limit": limit,
+            "filter": store.filter_documents(searcher, filter_query),
+            "optimize": False,
+        }
         if keys:
             options["sortedby"] = sorting.MultiFacet(
                 [sorting.FieldFacet(name, reverse=reverse) for name, reverse in keys]
@@ -461,12 +442,13 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         text_query = self.whoosh_query()
         if filter_query is NOTHING or text_query is wq.NullQuery:
             return OrderedDict()
-        searcher = self._backend.get_store(index_name(self.model)).searcher()
+        store = self.backend.get_store(index_name(self.model))
+        searcher = store.searcher()
         results = searcher.search(
             text_query,
             limit=None,
             scored=False,
-            filter=filter_query,
+            filter=store.filter_documents(searcher, filter_query),
             groupedby={"facet": sorting.FieldFacet(name, allow_overlap=True)},
         )
         groups = results.groups("facet")
@@ -514,6 +496,11 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
 
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
+
+    def __init__(self, backend, query_compiler, prefetch_related=None):
+        super().__init__(backend, query_compiler, prefetch_related=prefetch_related)
+        if query_compiler is not None:
+            query_compiler.backend = backend
 
     def _do_search(self):
         hits, _total = self.query_compiler.run(self.start, self.stop)
@@ -569,12 +556,6 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))
-
-    def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
-        results = super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
-        if results.query_compiler is not None:
-            results.query_compiler.bind(self)
-        return results
 
 
 SearchBackend = WhooshSearchBackend

@@ -6,8 +6,8 @@ field needs no schema migration:
 
     id          the primary key (stored, unique): the document's key
     ct          the model's label and its indexed ancestors' ("wagtailcore.page")
-    all         every SearchField, related ones included: what a search looks in
-    b_<boost>   again, every SearchField with that boost: a term found there scores more
+    all         every SearchField, related ones included, each with its boost: what a
+                search looks in (see analysis.py)
     t_<column>  one SearchField, for search(fields=[...])
     ac          every AutocompleteField, as prefixes
     a_<column>  one AutocompleteField, for autocomplete(fields=[...])
@@ -28,6 +28,7 @@ import logging
 
 from whoosh import fields
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -44,7 +45,7 @@ from modelsearch.index import (
     class_is_indexed,
 )
 
-from .analysis import prefix_analyzer, text_analyzer
+from .analysis import boosted_sections, prefix_analyzer, text_analyzer
 from .store import KEY_FIELD
 
 logger = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ EPOCH = datetime.datetime(1970, 1, 1)
 
 
 def build_schema(language: str) -> fields.Schema:
-    def text():
-        return fields.TEXT(analyzer=text_analyzer(language), phrase=True)
+    def text(sections=False):
+        return fields.TEXT(analyzer=text_analyzer(language, sections), phrase=True)
 
     def prefixes():
         return fields.TEXT(analyzer=prefix_analyzer(), phrase=False)
@@ -88,17 +89,21 @@ def build_schema(language: str) -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
         ct=fields.KEYWORD(),
-        all=text(),
+        all=text(sections=True),
         ac=prefixes(),
         null=fields.KEYWORD(),
-        pkn=fields.NUMERIC(int, 64, signed=True, sortable=True),
+        # Only sorted on, never searched: one term is enough.
+        pkn=fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=0),
         pks=fields.ID(sortable=True),
     )
     schema.add("t_*", text(), glob=True)
-    schema.add("b_*", text(), glob=True)
     schema.add("a_*", prefixes(), glob=True)
-    schema.add("fi_*", fields.NUMERIC(int, 64, signed=True, sortable=True), glob=True)
-    schema.add("ff_*", fields.NUMERIC(float, sortable=True), glob=True)
+    # A 64-bit number is indexed at 64 / shift_step precisions, for fast ranges; 16 keeps a
+    # page's dozen filter fields from outweighing its words (4 terms a value instead of 16).
+    schema.add(
+        "fi_*", fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=16), glob=True
+    )
+    schema.add("ff_*", fields.NUMERIC(float, sortable=True, shift_step=16), glob=True)
     schema.add("fs_*", fields.ID(sortable=True), glob=True)
     return schema
 
@@ -138,12 +143,9 @@ def column_name(field, model) -> str:
     return prefix + field.get_attname(model)
 
 
-def boost_field(boost: float) -> str:
-    return "b_" + str(float(boost)).replace(".", "_").replace("-", "m")
-
-
-def has_boost(field) -> bool:
-    return bool(field.boost) and float(field.boost) != 1.0
+def boost_of(field) -> float:
+    # Boosts are weights: none, zero or negative mean the ordinary weight.
+    return float(field.boost) if field.boost and float(field.boost) > 0 else 1.0
 
 
 def filter_kind(internal_type: str) -> str:
@@ -221,7 +223,7 @@ def decode_filter_value(internal_type: str, value):
         return (EPOCH + datetime.timedelta(microseconds=value)).date()
     if internal_type == "DateTimeField":
         moment = EPOCH + datetime.timedelta(microseconds=value)
-        return moment.replace(tzinfo=datetime.UTC) if timezone.is_aware(timezone.now()) else moment
+        return moment.replace(tzinfo=datetime.UTC) if settings.USE_TZ else moment
     if internal_type == "TimeField":
         seconds, microseconds = divmod(value, 1_000_000)
         minutes, second = divmod(seconds, 60)
@@ -271,7 +273,6 @@ def _related_objects(field: RelatedFields, obj) -> list:
 class _Parts:
     def __init__(self):
         self.all = []
-        self.boosted = {}
         self.text = {}
         self.prefixes = []
         self.prefix_fields = {}
@@ -335,9 +336,7 @@ def _collect(parts: _Parts, obj, model, search_fields, prefix: str | None) -> No
         elif isinstance(field, SearchField):
             text = text_value(field.get_value(obj))
             if text:
-                parts.all.append(text)
-                if has_boost(field):
-                    parts.add(parts.boosted, boost_field(field.boost), text)
+                parts.all.append((text, boost_of(field)))
                 if top_level:
                     parts.add(parts.text, "t_" + column, text)
 
@@ -361,10 +360,10 @@ def build_document(obj) -> dict | None:
     else:
         document[PK_STRING] = force_str(obj.pk)
     if parts.all:
-        document[ALL_TEXT] = "\n".join(parts.all)
+        document[ALL_TEXT] = boosted_sections(parts.all)
     if parts.prefixes:
         document[ALL_PREFIXES] = "\n".join(parts.prefixes)
-    for bucket in (parts.boosted, parts.text, parts.prefix_fields):
+    for bucket in (parts.text, parts.prefix_fields):
         for name, texts in bucket.items():
             document[name] = "\n".join(texts)
     for name, values in parts.filters.items():

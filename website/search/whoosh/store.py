@@ -46,12 +46,16 @@ import shutil
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
+from whoosh.idsets import BitSet
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,28 @@ WRITE_LOCK = "write.lock"
 REBUILD_LOCK = "rebuild.lock"
 GENERATION_PREFIX = "ix-"
 KEY_FIELD = "id"
+# Each commit adds a segment, and a search reads every segment. Below this many, a commit
+# merges nothing (a merge rewrites postings, and costs more than the commit itself); from it
+# on, whoosh's tiered policy merges the small ones, so segments stay few as edits accumulate.
+MERGE_FROM = 8
+# Filters whose matching documents each thread keeps, per searcher.
+FILTER_CACHE_SIZE = 32
+
+
+def merge_when_many(writer, segments):
+    """Whoosh merge policy: merge rarely, but keep the number of segments bounded."""
+    if len(segments) < MERGE_FROM:
+        return segments
+    remaining = MERGE_SMALL(writer, segments)
+    if len(remaining) < 2 * MERGE_FROM:
+        return remaining
+    # Sizes the tiers can't merge: fold all but the largest segment into one.
+    largest, *others = sorted(remaining, key=lambda segment: -segment.doc_count_all())
+    for segment in others:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [largest]
 
 
 class RebuildInProgress(RuntimeError):
@@ -178,8 +204,27 @@ class IndexStore:
         if cached is not None:
             cached[2].close()
         searcher = ix.searcher()
-        self._local.searcher = (name, generation, searcher)
+        self._local.searcher = (name, generation, searcher, OrderedDict())
         return searcher
+
+    def filter_documents(self, searcher, query) -> BitSet:
+        """The documents a filter query matches, kept with this thread's searcher.
+
+        The same filters (live, public, a section) come back search after search, and
+        matching them costs as much as scoring a query's hits.
+        """
+        cached = getattr(self._local, "searcher", None)
+        key = repr(query)
+        if cached is None or cached[2] is not searcher:
+            return BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+        filters = cached[3]
+        if key in filters:
+            filters.move_to_end(key)
+        else:
+            filters[key] = BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+            if len(filters) > FILTER_CACHE_SIZE:
+                filters.popitem(last=False)
+        return filters[key]
 
     def _forget_after_fork(self) -> None:
         # A forked worker must not read through its parent's file offsets.
@@ -277,16 +322,16 @@ class IndexStore:
                 logger.error("Unreadable search index batch %s set aside", name)
                 self._set_aside(name)
         generation = self._current_generation_locked()
-        self._apply(self.index(generation), batches)
+        applied = self._apply(self.index(generation), batches)
         rebuilding = self._active_rebuild()
-        for name, _batch in batches:
+        for name in applied:
             if rebuilding:
                 os.replace(self.path / SPOOL / name, self.path / REPLAY / rebuilding / name)
             else:
                 (self.path / SPOOL / name).unlink()
 
-    def _apply(self, ix, batches: list[tuple[str, dict]], *, set_aside: bool = True) -> None:
-        """Apply batches, oldest first, in one commit.
+    def _apply(self, ix, batches: list[tuple[str, dict]], *, set_aside: bool = True) -> list[str]:
+        """Apply batches, oldest first, in one commit; return the names of those applied.
 
         Within one whoosh writer a deletion doesn't see documents added by the same writer, so
         the batches are first reduced to each key's last state: the committed document is
@@ -313,12 +358,13 @@ class IndexStore:
                     logger.exception("Search index batch %s refused by whoosh", refused)
                     break
             if refused is None:
-                writer.commit()
-                return
+                writer.commit(mergetype=merge_when_many)
+                return [name for name, _batch in batches]
             writer.cancel()
             if set_aside:
                 self._set_aside(refused)
             batches = [(name, batch) for name, batch in batches if name != refused]
+        return []
 
     def _set_aside(self, name: str) -> None:
         with suppress(FileNotFoundError):

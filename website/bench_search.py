@@ -1,0 +1,185 @@
+"""Search benchmark: how fast the configured search backend answers, rebuilds and indexes.
+
+`measure(queries)` times the site search's work for each query (count, then the first page of
+twenty live, public pages) and returns p50/p95 in milliseconds, for whatever backend
+SEARCH_BACKEND selects. `python -m website.bench_search --pages 5000` builds a database of
+French pages under var/bench-search/ (once: RELAIS_DATA_DIR picks another), rebuilds the index
+and prints every figure.
+Not a test: nothing here asserts.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+
+FRENCH_QUERIES = [
+    "atelier numérique",
+    "démarches administratives",
+    "demarches caf",
+    "permanence france services",
+    "accompagnement emploi",
+    "tablette seniors",
+    "smartphone débutants",
+    "impôts en ligne",
+    "imprimante",
+    "wifi gratuit",
+    "bénévoles",
+    "médiation numérique",
+    "ateliers jeunes",
+    "formation internet",
+    "visio famille",
+    "réorienter",
+    "inclusion",
+    "aide administrative mardi",
+    "ordinateur reconditionné",
+    "espace public numérique quartier",
+]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+def measure(queries: list[str] | None = None, rounds: int = 5) -> dict:
+    """p50/p95 (ms) of the site search's work per query on the current backend."""
+    from django.core.paginator import Paginator
+
+    from wagtail.models import Page
+
+    queries = queries or FRENCH_QUERIES
+    timings = []
+    for round_number in range(rounds + 1):
+        for query in queries:
+            started = time.perf_counter()
+            results = Page.objects.live().public().specific().search(query)
+            paginator = Paginator(results, 20)
+            paginator.count  # noqa: B018 - the search page shows the count
+            list(paginator.page(1).object_list)
+            if round_number:  # the first round warms caches up
+                timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "queries": len(queries),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(_percentile(timings, 0.95), 2),
+    }
+
+
+def indexing_wait(samples: int = 30) -> dict:
+    """What a publish waits for indexing: enqueueing the task (production's database queue),
+    and, for comparison, indexing in the request (the immediate queue of dev and tests)."""
+    from django.test import override_settings
+
+    from modelsearch.backends import get_search_backend
+    from modelsearch.tasks import insert_or_update_object_task
+    from wagtail.models import Page
+
+    pages = list(Page.objects.live().specific().order_by("?")[:samples])
+    queued, inline = [], []
+    tasks = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "queue": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    with override_settings(TASKS=tasks):
+        for page in pages:
+            started = time.perf_counter()
+            insert_or_update_object_task.using(backend="queue").enqueue(
+                page._meta.app_label, page._meta.model_name, str(page.pk)
+            )
+            queued.append((time.perf_counter() - started) * 1000)
+    backend = get_search_backend()
+    for page in pages:
+        started = time.perf_counter()
+        backend.add(page)
+        inline.append((time.perf_counter() - started) * 1000)
+    return {
+        "queued_p50_ms": round(statistics.median(queued), 2),
+        "queued_p95_ms": round(_percentile(queued, 0.95), 2),
+        "inline_p50_ms": round(statistics.median(inline), 2),
+        "inline_p95_ms": round(_percentile(inline, 0.95), 2),
+    }
+
+
+def _seed(total: int) -> int:
+    from faker import Faker
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from wagtail.models import Page
+
+    from website.models import HomePage, StandardPage
+
+    existing = StandardPage.objects.filter(slug__startswith="bench-").count()
+    if existing >= total:
+        return existing
+    # French text (Faker's French words, so word frequencies spread as in prose) in which each
+    # page mentions two of the benchmark's topics: a topic's words are on about a tenth of
+    # the pages, and the commonest ("atelier", "numérique") on several tenths.
+    faker = Faker("fr_FR")
+    faker.seed_instance(5000)
+    rng = random.Random(5000)  # noqa: S311 - reproducible text, not security
+    home = HomePage.objects.get()
+    parents = [home]
+    # Indexing page by page would measure nothing useful: the rebuild below indexes them.
+    no_auto_update = {
+        name: {**config, "AUTO_UPDATE": False}
+        for name, config in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with override_settings(WAGTAILSEARCH_BACKENDS=no_auto_update):
+        for number in range(existing, total):
+            topic, other = rng.sample(FRENCH_QUERIES, 2)
+            page = StandardPage(
+                title=f"{faker.sentence(nb_words=3).rstrip('.')} : {topic}",
+                slug=f"bench-{number:05d}",
+                intro=f"{faker.paragraph(nb_sentences=4)} Voir aussi {other}. "
+                f"{faker.paragraph(nb_sentences=3)}",
+            )
+            parent = parents[number % len(parents)]
+            parent.add_child(instance=page)
+            if number % 100 == 0:
+                parents.append(Page.objects.get(pk=page.pk).specific)
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m website.bench_search")
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=5)
+    arguments = parser.parse_args()
+    os.environ.setdefault("RELAIS_DATA_DIR", os.path.join("var", "bench-search"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.dev")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("setup_site", verbosity=0)
+    started = time.perf_counter()
+    pages = _seed(arguments.pages)
+    seeding = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("update_index", verbosity=0)
+    rebuild = time.perf_counter() - started
+
+    def say(line: str) -> None:
+        sys.stdout.write(line + "\n")
+
+    say(f"backend: {settings.WAGTAILSEARCH_BACKENDS['default']['BACKEND']}")
+    say(f"pages: {pages} (seeded in {seeding:.1f} s)")
+    say(f"update_index: {rebuild:.2f} s")
+    say(
+        f"search (count + first page of 20, {len(FRENCH_QUERIES)} queries): {measure(rounds=arguments.rounds)}"
+    )
+    say(f"indexing wait per publish: {indexing_wait()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
