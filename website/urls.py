@@ -41,6 +41,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("recherche/", SearchView.as_view(), name="search"),
+    path("compte/", include("structures.urls")),  # a string: website imports no app in code
     path("compte/", include(account_patterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
