@@ -4,7 +4,6 @@ Vocabulary filters run in the database; opening hours and distances are computed
 Python on the filtered list (a network has hundreds of places, not millions).
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from structures.geo import distance_km
 from structures.models import LieuPage, Term, Vocabulary
 from structures.opening_hours import DAY_PART_CHOICES, OpeningStatus, is_open_during, status
 from structures.selectors import (
@@ -21,6 +21,7 @@ from structures.selectors import (
     postcode_centre,
     with_any_term,
 )
+from website.searching import SearchRefused, search
 
 FREE = "Gratuit"
 NOW = "maintenant"
@@ -138,17 +139,13 @@ def _next_weekday(name: str, today: date) -> date:
 def _distance_km(origin: tuple[float, float], page: LieuPage) -> float | None:
     if page.latitude is None or page.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (*origin, page.latitude, page.longitude))
-    chord = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371 * 2 * math.asin(math.sqrt(chord))
+    return distance_km(origin, (page.latitude, page.longitude))
 
 
 def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
     """The places matching a valid DirectoryForm's cleaned data, with their opening status."""
     places = directory_places()
+    notice = ""
     for name in ("services", "publics", "accessibilite", "accompagnement"):
         if data.get(name):
             places = with_any_term(places, data[name])
@@ -157,14 +154,25 @@ def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
     if data.get("commune"):
         places = places.filter(commune=data["commune"])
     if data.get("q"):
-        found = (
-            LieuPage.objects.live().public().search(data["q"], operator="and")[:MAX_SEARCH_RESULTS]
-        )
+        try:
+            found = search(
+                LieuPage.objects.live().public(),
+                data["q"],
+                limit=MAX_SEARCH_RESULTS,
+                operator="and",
+            )
+        except SearchRefused:
+            found, notice = (
+                [],
+                _("Ce mot-clé n'a pas pu être cherché : essayez avec d'autres mots."),
+            )
         places = places.filter(pk__in=[page.pk for page in found])
 
     results = [PlaceResult(page=page, opening=status(page.horaires, at=now)) for page in places]
     results = _filter_by_opening(results, data, now=now)
-    return _sort_by_distance(results, data.get("code_postal"))
+    found_places = _sort_by_distance(results, data.get("code_postal"))
+    found_places.notice = found_places.notice or notice
+    return found_places
 
 
 def _filter_by_opening(

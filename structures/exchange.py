@@ -59,8 +59,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -68,8 +67,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from structures import standard
+from structures.geo import distance_km
 from structures.models import LieuPage, StructureIndexPage, StructurePage, Term, Vocabulary
 from structures.opening_hours import validate_opening_hours
+from structures.selectors import with_structure
 from structures.validators import normalise_phone, phone_link, validate_siret_or_rna
 from website.csv_safety import looks_like_formula, neutralise_row, restore
 from website.imports import Action, ImportReport, Outcome
@@ -118,22 +119,6 @@ def published_lieux() -> QuerySet:
     return LieuPage.objects.live().public().order_by("path")
 
 
-def with_structure(queryset: QuerySet) -> QuerySet:
-    """The places with their structure's title, SIRET and slug, and their terms: listing them
-    costs one query plus one per 500 places for the terms, never one per place."""
-    parent_path = Substr("path", 1, Length("path") - Page.steplen)
-    structures = StructurePage.objects.filter(path=OuterRef("exchange_parent_path"))
-    return (
-        queryset.annotate(exchange_parent_path=parent_path)
-        .annotate(
-            exchange_structure_title=Subquery(structures.values("title")[:1]),
-            exchange_structure_siret=Subquery(structures.values("siret_ou_rna")[:1]),
-            exchange_structure_slug=Subquery(structures.values("slug")[:1]),
-        )
-        .prefetch_related("terms")
-    )
-
-
 def export_records(queryset: QuerySet | None = None) -> Iterator[dict[str, Any]]:
     """The standard's records for the places of ``queryset`` (default: every published place).
 
@@ -141,17 +126,13 @@ def export_records(queryset: QuerySet | None = None) -> Iterator[dict[str, Any]]
     """
     queryset = published_lieux() if queryset is None else queryset
     local = local_source()
-    for lieu in with_structure(queryset).iterator(chunk_size=CHUNK_SIZE):
+    for lieu in with_structure(queryset).prefetch_related("terms").iterator(chunk_size=CHUNK_SIZE):
         yield lieu_record(lieu, local=local)
 
 
 def _structure_of(lieu: LieuPage) -> tuple[str, str, str]:
-    if hasattr(lieu, "exchange_structure_title"):
-        return (
-            lieu.exchange_structure_title or "",
-            lieu.exchange_structure_siret or "",
-            lieu.exchange_structure_slug or "",
-        )
+    if hasattr(lieu, "structure_title"):
+        return lieu.structure_title or "", lieu.structure_siret or "", lieu.structure_slug or ""
     parent = lieu.get_parent()
     structure = parent.specific if parent else None
     if isinstance(structure, StructurePage):
@@ -520,16 +501,6 @@ def in_france(latitude: float, longitude: float) -> bool:
         south <= latitude <= north and west <= longitude <= east
         for south, north, west, east in BOUNDING_BOXES
     )
-
-
-def distance_km(first: tuple[float, float], second: tuple[float, float]) -> float:
-    """Great-circle distance (haversine), in kilometres."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*first, *second))
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def department(postcode: str) -> str:
@@ -994,7 +965,9 @@ class _Importer:
         found = {}
         identifiants = [incoming.identifiant for incoming in incomings]
         for chunk in _chunks(identifiants):
-            for page in with_structure(LieuPage.objects.filter(identifiant__in=chunk)):
+            for page in with_structure(
+                LieuPage.objects.filter(identifiant__in=chunk)
+            ).prefetch_related("terms"):
                 found[page.identifiant] = page
         return found
 
@@ -1099,7 +1072,7 @@ class _Importer:
         changed = changed or any(
             set(codes) != current_codes[vocabulary] for vocabulary, codes in incoming.terms.items()
         )
-        where = page.exchange_structure_title or ""
+        where = page.structure_title or ""
         if not changed and not page.has_unpublished_changes:
             outcome.action = Action.UNCHANGED
             outcome.note(_("Déjà à jour, sous « %(title)s »") % {"title": where})

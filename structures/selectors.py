@@ -11,7 +11,7 @@ from structures.models import LieuPage, NewsPage, StructurePage
 
 
 def with_structure(pages: QuerySet) -> QuerySet:
-    """Annotate pages that live under a structure with its title and URL path.
+    """Annotate pages that live under a structure with its title, URL path, SIRET and slug.
 
     The structure is the parent page: match the parent's tree path in one subquery instead of
     one get_parent() per item.
@@ -21,6 +21,8 @@ def with_structure(pages: QuerySet) -> QuerySet:
     return pages.annotate(parent_path=parent_path).annotate(
         structure_title=Subquery(structures.values("title")[:1]),
         structure_url_path=Subquery(structures.values("url_path")[:1]),
+        structure_siret=Subquery(structures.values("siret_ou_rna")[:1]),
+        structure_slug=Subquery(structures.values("slug")[:1]),
     )
 
 

@@ -23,6 +23,15 @@ def home(db):
     return HomePage.objects.get()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts and cached pages do not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def client(client):
     # Tests speak to the site as a browser on its default host would.

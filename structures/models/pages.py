@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,7 @@ class StructureIndexPage(IndexPage):
         verbose_name = _("liste des structures")
 
 
-class LieuIndexPage(IndexPage):
+class LieuIndexPage(RoutablePageMixin, IndexPage):
     """ "Trouver un espace numérique": the directory of digital spaces."""
 
     parent_page_types = ["website.HomePage"]
@@ -82,6 +83,32 @@ class LieuIndexPage(IndexPage):
             tiles_url=settings.RELAIS_MAP_TILES_URL,
         )
         return context
+
+    @path("")
+    def directory(self, request):
+        return self.render(request)
+
+    @path("export/csv/", name="export_csv")
+    def export_csv(self, request):
+        return self._export("csv")
+
+    @path("export/json/", name="export_json")
+    def export_json(self, request):
+        return self._export("json")
+
+    def _export(self, fmt: str) -> StreamingHttpResponse:
+        """Every published place in the national standard, streamed."""
+        from structures import exchange  # it imports these models
+
+        chunks = exchange.csv_chunks if fmt == "csv" else exchange.json_chunks
+        response = StreamingHttpResponse(
+            chunks(exchange.export_records()), content_type=exchange.CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{exchange.export_filename(fmt)}"'
+        return response
+
+    def export_urls(self) -> dict[str, str]:
+        return {fmt: self.url + self.reverse_subpage(f"export_{fmt}") for fmt in ("csv", "json")}
 
 
 class NewsIndexPage(RoutablePageMixin, IndexPage):
@@ -160,11 +187,24 @@ class TermsForm(WagtailAdminPageForm):
         return page
 
 
-def terms_form(name: str, vocabulary_fields: dict[str, Vocabulary]) -> type[TermsForm]:
+class LieuForm(TermsForm):
+    def save(self, commit=True):
+        # An edit by a person dates the record today, imported or not (the importer keeps the
+        # date its file gave by saving without this form).
+        page = super().save(commit=False)
+        page.date_maj = timezone.localdate()
+        if commit:
+            page.save()
+        return page
+
+
+def terms_form(
+    name: str, vocabulary_fields: dict[str, Vocabulary], base: type[TermsForm] = TermsForm
+) -> type[TermsForm]:
     """A page form class with one declared TermField per vocabulary (panels need them declared)."""
     attributes = {field: TermField(vocabulary) for field, vocabulary in vocabulary_fields.items()}
     attributes["vocabulary_fields"] = vocabulary_fields
-    return type(name, (TermsForm,), attributes)
+    return type(name, (base,), attributes)
 
 
 class TermsMixin(models.Model):
@@ -458,7 +498,7 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
             ObjectList(BasePage.settings_panels, heading=_("Paramètres")),
         ]
     )
-    base_form_class = terms_form("LieuPageForm", LIEU_VOCABULARIES)
+    base_form_class = terms_form("LieuPageForm", LIEU_VOCABULARIES, base=LieuForm)
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("presentation_resume"),

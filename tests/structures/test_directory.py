@@ -10,6 +10,7 @@ import time_machine
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from structures.factories import LieuPageFactory, StructurePageFactory
 from structures.models import StructureIndexPage
@@ -203,3 +204,38 @@ def test_a_long_list_comes_in_pages_that_keep_the_criteria(client, home):
     assert 'href="?gratuit=on&amp;page=2"' in first
     second = client.get("/espaces-numeriques/", {"gratuit": "on", "page": "2"}).content.decode()
     assert len(re.findall(r'class="card place-card"', second)) == 5
+
+
+def test_the_directory_offers_every_place_in_the_national_standard(client, network):
+    page = client.get("/espaces-numeriques/").content.decode()
+    assert '<link rel="alternate" type="text/csv"' in page
+    assert '<link rel="alternate" type="application/json"' in page
+    response = client.get("/espaces-numeriques/export/csv/")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="lieux-mediation-numerique-'
+    )
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert rows[0].startswith('"id","pivot","nom"')
+    assert len(rows) == 4
+    records = json.loads(b"".join(client.get("/espaces-numeriques/export/json/").streaming_content))
+    assert {record["nom"] for record in records} == {
+        "Espace numérique du Piochet",
+        "Accueil numérique du CCAS",
+        "Espace numérique des Epinettes",
+    }
+
+
+def test_an_editor_saving_an_imported_place_dates_it_today(admin_client, network):
+    lieu = network["piochet"]
+    lieu.source = "Import"
+    lieu.date_maj = datetime.date(1969, 12, 31)
+    lieu.save()
+    admin_client.defaults["HTTP_HOST"] = "localhost"
+    response = admin_client.post(
+        f"/admin/pages/{lieu.pk}/edit/",
+        {"title": lieu.title, "slug": lieu.slug, "horaires": lieu.horaires, "action-publish": "1"},
+    )
+    assert response.status_code == 302  # published, back to the explorer
+    lieu.refresh_from_db()
+    assert lieu.date_maj == timezone.localdate()

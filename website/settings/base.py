@@ -133,6 +133,8 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "relais_cache",
             "KEY_PREFIX": "relais",
+            # Django culls the table past 300 entries by default, which would wipe rate-limit counts.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
@@ -330,6 +332,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per task and per page save drowns what matters; raise with RELAIS_LOG_LEVEL.
         "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
