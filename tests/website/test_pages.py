@@ -116,3 +116,28 @@ def test_pages_stay_within_their_query_budget(
     client.get(url)  # caches warm, as in production
     with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_a_logged_in_person_finds_mon_espace_and_logout_in_the_header(
+    client, home, django_user_model
+):
+    person = django_user_model.objects.create_user(
+        username="camille@example.org", password="mot-de-passe-long-1"
+    )
+    assert "Mon espace" not in client.get("/").content.decode()
+    client.force_login(person)
+    page = client.get("/").content.decode()
+    assert 'href="/compte/mon-espace/"' in page
+    assert "Se déconnecter" in page
+
+
+def test_an_email_username_logs_in_whatever_its_case(client, home, django_user_model):
+    django_user_model.objects.create_user(
+        username="camille@example.org", password="mot-de-passe-long-1"
+    )
+    response = client.post(
+        "/compte/connexion/",
+        {"username": " Camille@Example.ORG ", "password": "mot-de-passe-long-1"},
+    )
+    assert response.status_code == 302
+    assert client.get("/compte/mon-espace/").status_code == 200
