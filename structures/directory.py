@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from structures.geo import distance_km
 from structures.models import LieuPage, Term, Vocabulary
+from structures.models.pages import verification_is_stale
 from structures.opening_hours import DAY_PART_CHOICES, OpeningStatus, is_open_during, status
 from structures.selectors import (
     directory_communes,
@@ -115,6 +116,10 @@ class PlaceResult:
             "lon": self.page.longitude,
             "etat": self.opening.label,
         }
+
+    @property
+    def needs_verification(self) -> bool:
+        return verification_is_stale(self.page.structure_last_verified)
 
     @property
     def is_free(self) -> bool:

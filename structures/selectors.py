@@ -23,6 +23,7 @@ def with_structure(pages: QuerySet) -> QuerySet:
         structure_url_path=Subquery(structures.values("url_path")[:1]),
         structure_siret=Subquery(structures.values("siret_ou_rna")[:1]),
         structure_slug=Subquery(structures.values("slug")[:1]),
+        structure_last_verified=Subquery(structures.values("last_verified")[:1]),
     )
 
 

@@ -164,6 +164,7 @@ def my_space(request):
     )
     for membership in memberships:
         membership.is_editor = membership.role == Role.EDITOR
+        membership.needs_verification = membership.structure.needs_verification()
         membership.admin_url = reverse("wagtailadmin_pages:edit", args=[membership.structure_id])
         membership.members_url = (
             reverse("memberships:index") + "?" + urlencode({"structure": membership.structure_id})

@@ -1,6 +1,7 @@
 """Structures, their digital spaces (lieux) and their news, and the sections that list them."""
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -43,6 +44,12 @@ from website.models import BasePage, IndexPage
 from website.models.pages import RICH_TEXT_FEATURES
 
 VERIFICATION_MAX_AGE = timedelta(days=183)
+
+
+def verification_is_stale(last_verified: date | None, today: date | None = None) -> bool:
+    """A referral list is useful only when current: six months without a check is too long."""
+    today = today or timezone.localdate()
+    return last_verified is None or today - last_verified > VERIFICATION_MAX_AGE
 
 
 class StructureIndexPage(IndexPage):
@@ -376,9 +383,7 @@ class StructurePage(TermsMixin, ContactMixin, BasePage):
         return self.terms_of(Vocabulary.TYPOLOGIE)
 
     def needs_verification(self, today: date | None = None) -> bool:
-        """A referral list is useful only when current: six months without a check is too long."""
-        today = today or timezone.localdate()
-        return self.last_verified is None or today - self.last_verified > VERIFICATION_MAX_AGE
+        return verification_is_stale(self.last_verified, today)
 
 
 LIEU_VOCABULARIES = {
@@ -523,6 +528,13 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
         if not self.identifiant:
             type(self).objects.filter(pk=self.pk).update(identifiant=f"relais-lieu-{self.pk}")
             self.identifiant = f"relais-lieu-{self.pk}"
+
+    def directions_url(self) -> str:
+        """A route to the place on OpenStreetMap, from where the visitor is."""
+        if self.latitude is not None and self.longitude is not None:
+            return f"https://www.openstreetmap.org/directions?to={self.latitude}%2C{self.longitude}"
+        address = " ".join(part for part in (self.adresse, self.code_postal, self.commune) if part)
+        return f"https://www.openstreetmap.org/search?query={quote(address)}" if address else ""
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -239,3 +239,28 @@ def test_an_editor_saving_an_imported_place_dates_it_today(admin_client, network
     assert response.status_code == 302  # published, back to the explorer
     lieu.refresh_from_db()
     assert lieu.date_maj == timezone.localdate()
+
+
+@time_machine.travel(FRIDAY_10H)
+def test_a_place_whose_structure_was_not_verified_for_six_months_says_so_in_the_directory(
+    client, network
+):
+    clef = network["piochet"].get_parent().specific
+    clef.last_verified = datetime.date(2026, 1, 5)
+    clef.save()
+    ccas = network["ccas"].get_parent().specific
+    ccas.last_verified = datetime.date(2026, 10, 1)
+    ccas.save()
+    page = html.unescape(
+        client.get("/espaces-numeriques/", {"commune": "La Ravoire"}).content.decode()
+    )
+    cards = re.findall(r'<article class="card place-card">(.*?)</article>', page, re.S)
+    stale = {
+        re.search(r'">([^<]+)</a></h3>', card).group(1): "non vérifiées" in card for card in cards
+    }
+    assert stale == {"Espace numérique du Piochet": True, "Accueil numérique du CCAS": False}
+
+
+def test_a_place_page_links_to_directions_on_a_map_service(client, network):
+    page = client.get(network["piochet"].url).content.decode()
+    assert 'href="https://www.openstreetmap.org/directions?to=45.5612%2C5.9663"' in page

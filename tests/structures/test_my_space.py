@@ -304,3 +304,21 @@ def test_deleting_needs_to_be_signed_in(client, home):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/compte/connexion/")
+
+
+def test_an_editor_is_told_in_mon_espace_when_their_structure_needs_checking(
+    client, home, django_user_model
+):
+    from structures.factories import StructurePageFactory
+    from structures.models import Membership, Role, StructureIndexPage
+
+    structure = StructurePageFactory(
+        parent=StructureIndexPage.objects.get(), title="Régie", last_verified=None
+    )
+    editor = django_user_model.objects.create_user(
+        username="editrice@example.org", password="x" * 14
+    )
+    Membership.objects.create(user=editor, structure=structure, role=Role.EDITOR)
+    client.force_login(editor)
+    page = client.get("/compte/mon-espace/").content.decode().replace("&#x27;", "'")
+    assert "n'ont pas été vérifiées depuis plus de six mois" in page
