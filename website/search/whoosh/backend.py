@@ -88,7 +88,11 @@ def get_store(path: Path, language: str, lock_wait: float, swap_wait: float) -> 
 
 
 class _Nothing:
-    """A filter that matches no document (whoosh's NullQuery is dropped by normalisation)."""
+    """A filter that matches no document.
+
+    Not whoosh's NullQuery: whoosh normalises Not(NullQuery) to NullQuery, nothing, where an
+    excluded empty set (`.exclude(pk__in=[])`, as `public()` builds) means everything.
+    """
 
 
 NOTHING = _Nothing()
@@ -112,7 +116,9 @@ class WhooshIndex(BaseIndex):
         return self.name
 
     def refresh(self):
-        self.store.flush()
+        # Asked for explicitly: wait as long as a swap may take, so that what was written is
+        # searchable on return even if another process held the lock.
+        self.store.flush(self.store.swap_wait)
 
     def reset(self):
         self.store.reset()
