@@ -141,3 +141,15 @@ def test_an_email_username_logs_in_whatever_its_case(client, home, django_user_m
     )
     assert response.status_code == 302
     assert client.get("/compte/mon-espace/").status_code == 200
+
+
+@pytest.mark.urls("tests.website.urls_with_failure")
+def test_a_server_error_shows_the_french_500_page_with_its_security_headers(client, home):
+    client.raise_request_exception = False
+    response = client.get("/panne/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert '<html lang="fr">' in page
+    assert "Une erreur est survenue" in page
+    assert "a bug" not in page
+    assert "Content-Security-Policy" in response.headers

@@ -102,3 +102,26 @@ def test_one_machine_runs_on_sqlite_the_database_cache_whoosh_and_the_database_t
 )
 def test_each_scaling_setting_switches_its_part(tmp_path, variables, key, expected):
     assert production_settings(tmp_path, **variables)[key] == expected
+
+
+def test_the_opensearch_backend_loads_with_its_client_installed(tmp_path):
+    show = (
+        "import django; django.setup(); from wagtail.search.backends import get_search_backend; "
+        "print(type(get_search_backend()).__name__)"
+    )
+    environment = {name: value for name, value in os.environ.items() if name not in SWITCHED}
+    environment.update(
+        PRODUCTION,
+        RELAIS_DATA_DIR=str(tmp_path),
+        SEARCH_BACKEND="opensearch",
+        OPENSEARCH_URL="http://127.0.0.1:9",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == "OpenSearch3SearchBackend", done.stderr

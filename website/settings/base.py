@@ -24,6 +24,8 @@ RELAIS_TRUSTED_PROXY_COUNT = env_int("RELAIS_TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "website",
+    # Reindexes a moved page's subtree, whose paths Wagtail rewrites without saving.
+    "website.search",
     "structures",
     "agenda",
     "ressources",
@@ -316,9 +318,6 @@ else:
         "SEARCH_BACKEND",
         f"doit valoir whoosh, database ou opensearch (reçu « {SEARCH_BACKEND[:40]} »)",
     )
-# Its app reindexes a moved page's subtree, whose paths Wagtail rewrites without saving.
-if "website.search" not in INSTALLED_APPS:
-    INSTALLED_APPS.append("website.search")
 
 # --- Logging --------------------------------------------------------------------------------
 
