@@ -40,7 +40,8 @@ PASSWORD_CHANGE_GUARD = public_form(
     scope="password-change", limit=10, window=900, max_bytes=16 * 1024
 )
 ACCOUNT_DELETE_GUARD = public_form(scope="account-delete", limit=10, window=900, max_bytes=8 * 1024)
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The password backend that logs people in (the axes backend before it only counts failures).
+MODEL_BACKEND = "website.security.backends.AccountBackend"
 UNUSABLE_STATUS = {
     invitations.InvitationUnusable.UNKNOWN: 404,
     invitations.InvitationUnusable.EXPIRED: 410,
