@@ -10,6 +10,9 @@ BACKENDS = ["whoosh", "database"]
 # Stemming needs a stemmer: whoosh has one, PostgreSQL's "french" configuration too, SQLite's
 # FTS5 none (it folds case and accents only).
 STEMMING_BACKENDS = ["whoosh"] + (["database"] if connection.vendor == "postgresql" else [])
+# Accent folding: whoosh and SQLite's FTS5 fold accents; PostgreSQL's "french" configuration
+# does not (it would need the unaccent extension, which a database role may not be allowed).
+ACCENT_FOLDING_BACKENDS = ["whoosh"] + (["database"] if connection.vendor == "sqlite" else [])
 
 
 def backend_settings(name: str, tmp_path) -> dict:
@@ -42,6 +45,13 @@ def backend(request, home, tmp_path):
 
 @pytest.fixture(params=STEMMING_BACKENDS)
 def stemming_backend(request, home, tmp_path):
+    overridden = use_backend(request.param, tmp_path)
+    yield request.param
+    overridden.disable()
+
+
+@pytest.fixture(params=ACCENT_FOLDING_BACKENDS)
+def accent_folding_backend(request, home, tmp_path):
     overridden = use_backend(request.param, tmp_path)
     yield request.param
     overridden.disable()

@@ -29,7 +29,7 @@ def test_images_are_found_by_title_and_tag_and_filtered_by_collection(backend):
     assert [image.title for image in images.autocomplete("perm")] == ["Affiche permanence"]
 
 
-def test_documents_are_found_by_title(backend):
+def test_documents_are_found_by_title_whatever_the_accents(accent_folding_backend):
     document = get_document_model()(title="Guide des démarches en ligne")
     document.file.save("guide.txt", ContentFile(b"guide"), save=False)
     document.save()
