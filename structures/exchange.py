@@ -161,8 +161,8 @@ def lieu_record(lieu: LieuPage, *, local: str | None = None) -> dict[str, Any]:
         "latitude": lieu.latitude,
         "longitude": lieu.longitude,
         "telephone": phone_link(lieu.telephone) if lieu.telephone else "",
-        "courriels": lieu.courriel,
-        "site_web": lieu.site_web,
+        "courriels": standard.SEPARATOR.join(lieu.all_courriels),
+        "site_web": standard.SEPARATOR.join(lieu.all_sites_web),
         "horaires": lieu.horaires,
         "presentation_resume": lieu.presentation_resume,
         "presentation_detail": lieu.presentation_detail,
@@ -648,12 +648,16 @@ class _Reader:
         if "telephone" in columns:
             fields["telephone"] = self.phone(outcome, self.text(raw, "telephone"))
         if "courriels" in columns:
-            fields["courriel"] = self.first_valid(
-                outcome, raw, "courriels", validate_email, _("courriel")
+            emails = self.valid_values(outcome, raw, "courriels", validate_email, _("courriel"))
+            fields["courriel"], fields["autres_courriels"] = (
+                (emails[0], "\n".join(emails[1:])) if emails else ("", "")
             )
         if "site_web" in columns:
-            fields["site_web"] = self.first_valid(
+            sites = self.valid_values(
                 outcome, raw, "site_web", _validate_url, _("site web"), url=True
+            )
+            fields["site_web"], fields["autres_sites_web"] = (
+                (sites[0], "\n".join(sites[1:])) if sites else ("", "")
             )
         for column in ("fiche_acces_libre", "prise_rdv"):
             if column in columns:
@@ -753,16 +757,26 @@ class _Reader:
         except ValidationError:
             outcome.flag(
                 _(
-                    "téléphone « %(value)s » écarté : seuls les numéros français à 10 chiffres "
-                    "(+33…) sont pris en charge"
+                    "téléphone « %(value)s » écarté : ce n'est pas un numéro français (métropole ou outre-mer)"
                 )
                 % {"value": value[:30]}
             )
             return ""
 
     def first_valid(self, outcome, raw, column, validate, what, *, url=False) -> str:
+        """The first valid value of a column the site keeps one of; the others are flagged."""
+        values = self.valid_values(outcome, raw, column, validate, what, url=url)
+        for extra in values[1:]:
+            outcome.flag(
+                _("%(what)s « %(value)s » écarté : le site n'en garde qu'un par lieu")
+                % {"what": what, "value": extra[:80]}
+            )
+        return values[0] if values else ""
+
+    def valid_values(self, outcome, raw, column, validate, what, *, url=False) -> list[str]:
+        """Every valid value of a multi-valued column; invalid ones are flagged and left out."""
         pattern = _URL_SEPARATORS_RE if url else re.compile(r"\s*[|;,]\s*")
-        kept = ""
+        kept = []
         for value in self.values(raw, column, pattern):
             if url and not _SCHEME_RE.match(value):
                 value = "https://" + value
@@ -776,13 +790,8 @@ class _Reader:
                     % {"what": what, "value": value[:80]}
                 )
                 continue
-            if kept:
-                outcome.flag(
-                    _("%(what)s « %(value)s » écarté : le site n’en garde qu’un par lieu")
-                    % {"what": what, "value": value[:80]}
-                )
-            else:
-                kept = value
+            if value not in kept:
+                kept.append(value)
         return kept
 
     def opening_hours(self, outcome: Outcome, raw: dict[str, Any]) -> str:

@@ -31,11 +31,14 @@ from structures.models.terms import Term, Vocabulary
 from structures.opening_hours import status as opening_status
 from structures.opening_hours import table_context, validate_opening_hours
 from structures.validators import (
+    lines,
     normalise_phone,
     phone_link,
+    validate_email_lines,
     validate_phone,
     validate_postcode,
     validate_siret_or_rna,
+    validate_url_lines,
 )
 from structures.widgets import OpeningHoursWidget
 from website.blocks import BodyBlock
@@ -261,6 +264,14 @@ class ContactMixin(models.Model):
     def telephone_link(self) -> str:
         return phone_link(self.telephone)
 
+    @property
+    def all_courriels(self) -> list[str]:
+        return [self.courriel] if self.courriel else []
+
+    @property
+    def all_sites_web(self) -> list[str]:
+        return [self.site_web] if self.site_web else []
+
 
 class StructureTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -438,6 +449,21 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     date_maj = models.DateField(_("date de mise à jour"), null=True, blank=True)
+    # The standard allows several addresses; the first goes in courriel / site_web.
+    autres_courriels = models.TextField(
+        _("autres courriels"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_email_lines],
+        help_text=_("Une adresse par ligne."),
+    )
+    autres_sites_web = models.TextField(
+        _("autres sites web"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_url_lines],
+        help_text=_("Une adresse par ligne."),
+    )
     langues = models.CharField(_("langues parlées"), max_length=200, blank=True)
     acces = models.TextField(
         _("comment venir"),
@@ -468,7 +494,14 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
             ],
             heading=_("Adresse et accès"),
         ),
-        MultiFieldPanel(ContactMixin.contact_panels, heading=_("Contact")),
+        MultiFieldPanel(
+            [
+                *ContactMixin.contact_panels,
+                FieldPanel("autres_courriels"),
+                FieldPanel("autres_sites_web"),
+            ],
+            heading=_("Contact"),
+        ),
     ]
     offer_panels = [
         FieldPanel("services"),
@@ -528,6 +561,14 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
         if not self.identifiant:
             type(self).objects.filter(pk=self.pk).update(identifiant=f"relais-lieu-{self.pk}")
             self.identifiant = f"relais-lieu-{self.pk}"
+
+    @property
+    def all_courriels(self) -> list[str]:
+        return super().all_courriels + lines(self.autres_courriels)
+
+    @property
+    def all_sites_web(self) -> list[str]:
+        return super().all_sites_web + lines(self.autres_sites_web)
 
     def directions_url(self) -> str:
         """A route to the place on OpenStreetMap, from where the visitor is."""

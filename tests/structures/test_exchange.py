@@ -260,9 +260,12 @@ def test_the_standards_valid_example_imports_with_every_column(home):
     assert terms(lieu, Vocabulary.MODALITES_ACCES) == ["Se présenter", "Téléphoner"]
     assert len(terms(lieu, Vocabulary.MODALITES_ACCOMPAGNEMENT)) == 4
     assert lieu.get_parent().title == FALLBACK_STRUCTURE_TITLE
-    # The site keeps one e-mail and one web site per place: the second ones are reported.
-    assert "responsable@laquincaillerie.tl" in output
-    assert "m.facebook.com" in output
+    # Every e-mail and web site is kept, the first ones in the main fields.
+    assert lieu.all_courriels == ["contact@laquincaillerie.tl", "responsable@laquincaillerie.tl"]
+    assert lieu.all_sites_web == [
+        "https://www.laquincaillerie.tl/",
+        "https://m.facebook.com/laquincaillerienumerique/",
+    ]
     assert "Structure « Lieux importés » créée" in output
     assert "1 créé" in output
 

@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 
 from structures.factories import LieuPageFactory, NewsPageFactory, StructurePageFactory
 from structures.models import LieuPage, StructureIndexPage, StructurePage, Term, Vocabulary
-from structures.validators import normalise_phone, validate_postcode, validate_siret_or_rna
+from structures.validators import (
+    normalise_phone,
+    phone_link,
+    validate_postcode,
+    validate_siret_or_rna,
+)
 from website.models import HomePage
 
 
@@ -219,3 +224,38 @@ def test_the_fiche_d_orientation_sums_up_a_place_on_one_printable_page(client, s
         "Tél. 04 65 71 00 02",
         "À apporter : Pièce d'identité Identifiants CAF",
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "link"),
+    [
+        ("+262 262 12 34 56", "02 62 12 34 56", "+262262123456"),
+        ("+262 692 12 34 56", "06 92 12 34 56", "+262692123456"),
+        ("0596 12 34 56", "05 96 12 34 56", "+596596123456"),
+        ("+687 12 34 56", "+687 12 34 56", "+687123456"),
+        ("04 79 12 34 56", "04 79 12 34 56", "+33479123456"),
+    ],
+)
+def test_overseas_numbers_are_accepted_and_dialled_with_their_own_code(typed, stored, link):
+    assert normalise_phone(typed) == stored
+    assert phone_link(stored) == link
+
+
+def test_a_place_shows_every_email_and_website_it_has(client, structure):
+    lieu = LieuPageFactory(
+        parent=structure,
+        courriel="accueil@exemple.org",
+        autres_courriels="numerique@exemple.org\n",
+        site_web="https://exemple.org/",
+        autres_sites_web="https://exemple.org/numerique/",
+    )
+    page = client.get(lieu.url).content.decode()
+    assert 'href="mailto:numerique@exemple.org"' in page
+    assert 'href="https://exemple.org/numerique/"' in page
+
+
+def test_a_wrong_extra_email_is_refused_in_french():
+    from structures.validators import validate_email_lines
+
+    with pytest.raises(ValidationError, match="n'est pas une adresse électronique valide"):
+        validate_email_lines("bon@exemple.org\npas-une-adresse")
