@@ -881,3 +881,38 @@ def test_a_moderator_already_in_the_sent_log_is_not_emailed_again(moderated, fac
 def test_a_notification_needs_a_sensible_key(moderated, key):
     with pytest.raises(ValueError):
         notify_moderators(page=moderated[0], key=key)
+
+
+def test_purge_invitations_forgets_stale_invitations_and_their_addresses(home, django_user_model):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from structures.factories import StructurePageFactory
+    from structures.models import Invitation, StructureIndexPage
+
+    structure = StructurePageFactory(parent=StructureIndexPage.objects.get())
+    now = timezone.now()
+
+    def invitation(email, *, expires_days, accepted_days=None):
+        return Invitation.objects.create(
+            email=email,
+            structure=structure,
+            token_hash=email.ljust(64, "0")[:64],
+            expires_at=now + dt.timedelta(days=expires_days),
+            accepted_at=None if accepted_days is None else now - dt.timedelta(days=accepted_days),
+        )
+
+    invitation("pending@example.org", expires_days=3)
+    invitation("recent-expired@example.org", expires_days=-10)
+    invitation("old-expired@example.org", expires_days=-31)
+    invitation("recent-accepted@example.org", expires_days=-5, accepted_days=10)
+    invitation("old-accepted@example.org", expires_days=-100, accepted_days=91)
+    call_command("purge_invitations", verbosity=0)
+    call_command("purge_invitations", verbosity=0)
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "pending@example.org",
+        "recent-expired@example.org",
+        "recent-accepted@example.org",
+    }
