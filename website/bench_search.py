@@ -103,7 +103,31 @@ def indexing_wait(samples: int = 30) -> dict:
     }
 
 
-def _seed(total: int) -> int:
+def time_to_findable(samples: int = 5) -> dict:
+    """From publishing a page with a new word to finding it by that word (ms)."""
+    from wagtail.models import Page
+
+    from website.models import HomePage, StandardPage
+
+    home = HomePage.objects.get()
+    timings = []
+    for number in range(samples):
+        word = f"zorglub{int(time.time() * 1000)}x{number}"
+        started = time.perf_counter()
+        page = home.add_child(
+            instance=StandardPage(title=f"Essai {word}", slug=f"bench-findable-{word}")
+        )
+        page.save_revision().publish()
+        while not Page.objects.live().search(word).count():
+            if time.perf_counter() - started > 10:
+                break
+            time.sleep(0.005)
+        timings.append((time.perf_counter() - started) * 1000)
+        page.delete()
+    return {"p50_ms": round(statistics.median(timings), 1), "max_ms": round(max(timings), 1)}
+
+
+def seed_pages(total: int) -> int:
     from faker import Faker
 
     from django.conf import settings
@@ -162,7 +186,7 @@ def main() -> int:
     call_command("createcachetable", verbosity=0)
     call_command("setup_site", verbosity=0)
     started = time.perf_counter()
-    pages = _seed(arguments.pages)
+    pages = seed_pages(arguments.pages)
     seeding = time.perf_counter() - started
     started = time.perf_counter()
     call_command("update_index", verbosity=0)

@@ -41,6 +41,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from website.discovery import contributions
+    from website.scale_sizes import SIZES
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
@@ -86,6 +87,18 @@ def main() -> int:
             f"{row['page']:<34} {row['status']:>6} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
             f"{row['queries']:>8} {row['bytes'] / 1024:>7.1f}"
         )
+    measured = [
+        row
+        for module in contributions("bench")
+        if hasattr(module, "measurements")
+        for row in module.measurements(SIZES[arguments.size])
+    ]
+    for row in measured:
+        say()
+        say(row["measure"])
+        for key, value in row.items():
+            if key != "measure":
+                say(f"  {key:<18} {value}")
     output = Path("var") / "bench" / f"results-{arguments.size}-{vendor}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(
@@ -95,6 +108,7 @@ def main() -> int:
                 "database": vendor,
                 "seeding_seconds": round(seeding_seconds, 1),
                 "pages": rows,
+                "measurements": measured,
             },
             indent=2,
             ensure_ascii=False,
