@@ -177,7 +177,7 @@ def test_the_map_receives_each_located_place_as_data_not_as_script(client, netwo
     assert "leaflet.js" in page
 
 
-def test_the_directory_costs_the_same_queries_for_10_or_60_places(client, home, database_cache):
+def test_the_directory_costs_the_same_queries_for_10_or_200_places(client, home, database_cache):
     structure = StructurePageFactory(parent=StructureIndexPage.objects.get())
 
     def queries() -> int:
@@ -189,7 +189,7 @@ def test_the_directory_costs_the_same_queries_for_10_or_60_places(client, home, 
     for number in range(10):
         LieuPageFactory(parent=structure, title=f"Lieu {number}", term_codes=["Gratuit"])
     ten = queries()
-    for number in range(10, 60):
+    for number in range(10, 200):
         LieuPageFactory(parent=structure, title=f"Lieu {number}", term_codes=["Gratuit"])
     assert queries() == ten
 
