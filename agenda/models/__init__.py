@@ -1,0 +1,21 @@
+from .pages import (
+    AgendaPage,
+    Category,
+    EventPage,
+    EventTag,
+    Mode,
+    Occurrence,
+    OccurrenceOverride,
+    Status,
+)
+
+__all__ = [
+    "AgendaPage",
+    "Category",
+    "EventPage",
+    "EventTag",
+    "Mode",
+    "Occurrence",
+    "OccurrenceOverride",
+    "Status",
+]

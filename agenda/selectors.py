@@ -1,0 +1,130 @@
+"""Reads that span relations, for the agenda's pages, feeds and home block.
+
+Only live, public events count. Occurrence listings are one query, plus one prefetch of their
+events (with place and structure annotated), whatever the number of rows.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce, Length, Substr
+
+from wagtail.models import Page, PageViewRestriction, Revision
+
+from agenda.models import EventPage, Occurrence
+from agenda.recurrence import PARIS, horizon
+from structures.models import StructurePage
+from structures.selectors import with_structure
+
+
+def without_restricted(pages: QuerySet) -> QuerySet:
+    """`pages` minus those under a view restriction, as a subquery in the same query.
+
+    Wagtail's `public()` reads every restriction first, one more round trip per listing.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.exclude(Exists(restricted))
+
+
+def public_events() -> QuerySet:
+    return without_restricted(EventPage.objects.live())
+
+
+def listed_events() -> QuerySet:
+    """Events as listings show them: place and structure, without their bodies (the occurrence
+    query already kept only public events)."""
+    events = EventPage.objects.defer_streamfields().select_related("place")
+    return with_structure(events)
+
+
+def _occurrences(events: QuerySet | None = None) -> QuerySet:
+    events = public_events() if events is None else events
+    return (
+        Occurrence.objects.filter(event__in=events.values("pk"))
+        .prefetch_related(Prefetch("event", queryset=listed_events()))
+        .order_by("start", "pk")
+    )
+
+
+def occurrences_between(start: datetime, end: datetime, *, events: QuerySet | None = None):
+    """Occurrences overlapping [start, end): started before `end`, not ended before `start`."""
+    return _occurrences(events).filter(start__lt=end, end__gte=start)
+
+
+def upcoming(now: datetime, limit: int | None = None, *, events: QuerySet | None = None):
+    """Occurrences not over yet, ongoing ones first."""
+    occurrences = _occurrences(events).filter(end__gte=now)
+    return occurrences[:limit] if limit else occurrences
+
+
+def ongoing(now: datetime, *, events: QuerySet | None = None):
+    return _occurrences(events).filter(start__lte=now, end__gte=now)
+
+
+def week_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """This week, Monday 00:00 to next Monday 00:00, Paris time."""
+    today = now.astimezone(PARIS).date()
+    monday = today - timedelta(days=today.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=PARIS)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=PARIS)
+    return start, end
+
+
+def this_week(now: datetime) -> QuerySet:
+    """Sessions of this week not over yet."""
+    start, end = week_bounds(now)
+    return occurrences_between(max(start, now), end)
+
+
+def event_upcoming(event: EventPage, now: datetime) -> QuerySet:
+    """An event's own sessions still to come (its page lists them all)."""
+    return Occurrence.objects.filter(event=event, end__gte=now).order_by("start", "pk")
+
+
+def structure_events(slug: str) -> QuerySet:
+    structure = StructurePage.objects.live().public().filter(slug=slug).first()
+    if structure is None:
+        return EventPage.objects.none()
+    return public_events().descendant_of(structure)
+
+
+def feed_events(now: datetime, *, events: QuerySet | None = None, whole: bool = False) -> QuerySet:
+    """Events with a session within the feed's window, each as a whole series, with what the
+    ICS writer needs (place, structure, overrides, tags, revision count) prefetched."""
+    window_start, window_end = horizon(now)
+    events = public_events() if events is None else events
+    in_window = Occurrence.objects.filter(
+        event=OuterRef("pk"), end__gte=window_start, start__lte=window_end
+    )
+    page_type = ContentType.objects.get_for_model(Page)
+    revisions = (
+        Revision.objects.filter(
+            base_content_type=page_type, object_id=Cast(OuterRef("pk"), CharField())
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    events = (
+        (events if whole else events.filter(Exists(in_window)))
+        .defer_streamfields()
+        .select_related("place")
+        .prefetch_related("overrides", "tagged_items__tag")
+        .annotate(revision_count=Coalesce(Subquery(revisions[:1]), 0))
+        .order_by("start", "pk")
+    )
+    return with_structure(events)
+
+
+def feed_state(events: QuerySet, now: datetime) -> tuple[tuple, datetime | None]:
+    """The feed's version and last change, in one query: a publication, an edit, a withdrawal
+    or a deletion changes it, and so does the day (the window moves)."""
+    state = events.aggregate(
+        count=Count("pk"), revision=Max("latest_revision_id"), published=Max("last_published_at")
+    )
+    version = (state["count"], state["revision"], state["published"], now.date())
+    return version, state["published"]
