@@ -108,3 +108,82 @@ def expand(
         if len(starts) >= 2 * MAX_OCCURRENCES:
             break
     return starts
+
+
+DAY_NAMES = {
+    "MO": _("lundi"),
+    "TU": _("mardi"),
+    "WE": _("mercredi"),
+    "TH": _("jeudi"),
+    "FR": _("vendredi"),
+    "SA": _("samedi"),
+    "SU": _("dimanche"),
+}
+ORDINALS = {
+    1: _("premier"),
+    2: _("deuxième"),
+    3: _("troisième"),
+    4: _("quatrième"),
+    -1: _("dernier"),
+}
+
+
+def _join(items: list[str]) -> str:
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _days(values: str) -> tuple[list[str], list[str]]:
+    """BYDAY values as plain day names, and as "premier lundi" when they carry an ordinal."""
+    plain, ordinal = [], []
+    for value in values.split(","):
+        code, number = value[-2:], value[:-2]
+        if code not in DAY_NAMES:
+            continue
+        if number and int(number) in ORDINALS:
+            ordinal.append(f"{ORDINALS[int(number)]} {DAY_NAMES[code]}")
+        else:
+            plain.append(str(DAY_NAMES[code]))
+    return plain, ordinal
+
+
+def describe(rule: str) -> str:
+    """The rule in plain French ("chaque vendredi", "toutes les 2 semaines le mercredi"), or ""
+    when it holds parts this description does not cover."""
+    text = rule.strip().removeprefix("RRULE:").upper()
+    if not text:
+        return ""
+    parts = dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+    frequency = parts.get("FREQ")
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    plain, ordinal = _days(parts.get("BYDAY", ""))
+    if frequency == "DAILY" and interval == 1:
+        sentence = str(_("chaque jour"))
+    elif frequency == "WEEKLY" and plain and interval == 1:
+        sentence = _("chaque %(days)s") % {"days": _join(plain)}
+    elif frequency == "WEEKLY" and plain:
+        sentence = _("toutes les %(n)s semaines le %(days)s") % {
+            "n": interval,
+            "days": _join(plain),
+        }
+    elif frequency == "WEEKLY":
+        sentence = str(_("chaque semaine"))
+    elif frequency == "MONTHLY" and ordinal:
+        sentence = _("le %(days)s du mois") % {"days": _join(ordinal)}
+    elif frequency == "MONTHLY":
+        sentence = str(_("chaque mois"))
+    elif frequency == "YEARLY":
+        sentence = str(_("chaque année"))
+    else:
+        return ""
+    if "COUNT" in parts:
+        sentence += str(_(", %(count)s fois")) % {"count": parts["COUNT"]}
+    elif "UNTIL" in parts:
+        try:
+            until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        except ValueError:
+            return sentence
+        sentence += str(_(", jusqu'au %(date)s")) % {"date": until.strftime("%d/%m/%Y")}
+    return sentence

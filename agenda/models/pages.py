@@ -15,7 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from agenda.recurrence import parse_exceptions, validate_exceptions, validate_rrule
+from agenda.recurrence import describe, parse_exceptions, validate_exceptions, validate_rrule
 from structures.models import Vocabulary
 from structures.models.pages import TermsMixin, terms_form
 from website.blocks import BodyBlock
@@ -221,6 +221,10 @@ class EventPage(RoutablePageMixin, TermsMixin, BasePage):
     @property
     def excluded_days(self):
         return parse_exceptions(self.exceptions)
+
+    @property
+    def recurrence_text(self) -> str:
+        return describe(self.recurrence)
 
     @property
     def publics_list(self):

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from agenda import selectors
 from agenda.factories import EventPageFactory
 from agenda.models import EventPage, Occurrence, OccurrenceOverride, Status
-from agenda.recurrence import validate_rrule
+from agenda.recurrence import describe, validate_rrule
 from agenda.services import rebuild_occurrences
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -162,3 +162,18 @@ def test_a_date_in_1900_is_refused(structure, frozen):
 def test_listing_selectors_skip_private_and_draft_events(structure, frozen):
     EventPageFactory(parent=structure, start=at(21, 9), end=at(21, 10), live=False)
     assert list(selectors.upcoming(frozen)) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        ("FREQ=WEEKLY;BYDAY=FR", "chaque vendredi"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", "toutes les 2 semaines le mardi et jeudi"),
+        ("FREQ=MONTHLY;BYDAY=1MO", "le premier lundi du mois"),
+        ("FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270630", "chaque mardi et jeudi, jusqu'au 30/06/2027"),
+        ("FREQ=MONTHLY;BYDAY=-1FR;COUNT=10", "le dernier vendredi du mois, 10 fois"),
+        ("", ""),
+    ],
+)
+def test_a_rule_reads_in_plain_french(rule, text):
+    assert describe(rule) == text

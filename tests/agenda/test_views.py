@@ -95,6 +95,7 @@ def test_an_event_page_shows_its_dates_place_hours_organiser_and_registration(
         exceptions="30/10/2026",
     )
     page = client.get(event.url).content.decode()
+    assert "Chaque vendredi, 09h00 – 12h00." in page
     assert "Vendredi 23 octobre 2026, 09h00" in page
     assert "Vendredi 30 octobre 2026" not in page
     assert "Vendredi 6 novembre 2026, 09h00" in page
