@@ -109,6 +109,10 @@ def calendar_response(
     for event in events:
         for item in _vevents(event, request=request, host=host, stamp=stamp):
             add_event(calendar, item)
-    response = HttpResponse(to_ics(calendar), content_type="text/calendar; charset=utf-8")
+    return calendar_bytes_response(to_ics(calendar), filename=filename)
+
+
+def calendar_bytes_response(body: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

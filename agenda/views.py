@@ -1,17 +1,21 @@
 """The agenda's routes, kept thin: selectors read, feeds write, templates show."""
 
+import hashlib
 from itertools import groupby
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda import selectors
-from agenda.feeds import calendar_response
+from agenda.feeds import calendar_bytes_response, calendar_response
 from structures.models import StructurePage
 from structures.opening_hours import status as opening_status
 from website.feeds import conditional_feed
+
+FEED_CACHE_SECONDS = 24 * 3600
 
 
 def _by_day(occurrences) -> list[tuple]:
@@ -34,19 +38,28 @@ def agenda_listing(page, request):
 
 
 def _feed(request, events, *, name: str, filename: str):
+    """A feed answered from the cache until one of its events changes (its version)."""
     now = timezone.now()
     version, last_modified = selectors.feed_state(events, now)
-    return conditional_feed(
-        request,
-        version=version,
-        last_modified=last_modified,
-        render=lambda: calendar_response(
-            selectors.feed_events(now, events=events),
-            request=request,
-            name=name,
-            filename=filename,
-        ),
+    key = (
+        "agenda-ics:"
+        + hashlib.sha256(repr((request.get_host(), request.path, version)).encode()).hexdigest()
     )
+
+    def render():
+        body = cache.get(key)
+        if body is None:
+            response = calendar_response(
+                selectors.feed_events(now, events=events),
+                request=request,
+                name=name,
+                filename=filename,
+            )
+            cache.set(key, response.content, FEED_CACHE_SECONDS)
+            return response
+        return calendar_bytes_response(body, filename=filename)
+
+    return conditional_feed(request, version=version, last_modified=last_modified, render=render)
 
 
 def agenda_ics(page, request):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import vobject
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -203,6 +204,7 @@ def test_hostile_text_reaches_the_feed_escaped(client, structure):
 def test_the_feed_is_one_query_set_whatever_the_number_of_events(client, structure, database_cache):
     def queries() -> int:
         client.get("/agenda/ics/")
+        cache.clear()  # measure a rendering, not the cached copy
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/agenda/ics/").status_code == 200
         return len(captured)
@@ -229,3 +231,13 @@ def test_an_events_sessions_follow_a_rebuild_after_an_override_is_removed(struct
     override.delete()
     rebuild_occurrences(event=EventPage.objects.get(pk=event.pk))
     assert event.occurrences.filter(cancelled=True).count() == 0
+
+
+def test_the_feed_is_served_from_the_cache_until_an_event_changes(client, structure):
+    event = EventPageFactory(parent=structure, title="Atelier", start=at(21, 9), end=at(21, 10))
+    first = client.get("/agenda/ics/").content
+    EventPage.objects.filter(pk=event.pk).update(summary="changé sans publication")
+    assert client.get("/agenda/ics/").content == first
+    event.title = "Atelier publié"
+    event.save_revision().publish()
+    assert "Atelier publié" in client.get("/agenda/ics/").content.decode()
