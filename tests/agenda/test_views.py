@@ -8,6 +8,7 @@ import vobject
 
 from django.core.cache import cache
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from agenda.factories import EventPageFactory
@@ -241,3 +242,14 @@ def test_the_feed_is_served_from_the_cache_until_an_event_changes(client, struct
     event.title = "Atelier publié"
     event.save_revision().publish()
     assert "Atelier publié" in client.get("/agenda/ics/").content.decode()
+
+
+def test_a_place_page_can_list_its_next_sessions_through_the_agenda_tag(rf, structure, place):
+    drop_in(structure, place=place)
+    EventPageFactory(parent=structure, title="Ailleurs", start=at(21, 9), end=at(21, 10))
+    html = Template("{% load agenda_tags %}{% place_events place %}").render(
+        Context({"place": place, "request": rf.get("/")})
+    )
+    assert "Prochains événements" in html
+    assert html.count("Permanence du vendredi") == 5
+    assert "Ailleurs" not in html
