@@ -39,3 +39,11 @@ def place_events(context, place, limit=5):
 def webcal(url: str) -> str:
     """The same feed for calendar apps that subscribe on a webcal:// link."""
     return "webcal://" + url.split("://", 1)[-1]
+
+
+@register.inclusion_tag("agenda/components/place_events.html", takes_context=True)
+def structure_events(context, structure, limit=5):
+    """A structure's next sessions, for the StructurePage template."""
+    events = selectors.public_events().descendant_of(structure)
+    items = list(selectors.upcoming(timezone.now(), limit, events=events))
+    return {"request": context.get("request"), "items": items}

@@ -253,3 +253,14 @@ def test_a_place_page_can_list_its_next_sessions_through_the_agenda_tag(rf, stru
     assert "Prochains événements" in html
     assert html.count("Permanence du vendredi") == 5
     assert "Ailleurs" not in html
+
+
+def test_a_structure_page_can_list_its_next_sessions_through_the_agenda_tag(rf, structure):
+    other = StructurePageFactory(parent=StructureIndexPage.objects.get(), title="Agate")
+    EventPageFactory(parent=structure, title="Chez la CLEF", start=at(21, 9), end=at(21, 10))
+    EventPageFactory(parent=other, title="Chez Agate", start=at(21, 9), end=at(21, 10))
+    html = Template("{% load agenda_tags %}{% structure_events structure %}").render(
+        Context({"structure": structure, "request": rf.get("/")})
+    )
+    assert "Chez la CLEF" in html
+    assert "Chez Agate" not in html
