@@ -266,7 +266,9 @@ def test_a_structure_page_can_list_its_next_sessions_through_the_agenda_tag(rf, 
     assert "Chez Agate" not in html
 
 
-def test_a_place_page_and_its_structure_page_show_their_next_sessions(client, structure, place, frozen):
+def test_a_place_page_and_its_structure_page_show_their_next_sessions(
+    client, structure, place, frozen
+):
     drop_in(structure, place=place)
     place_page = client.get(place.url).content.decode()
     structure_page = client.get(structure.url).content.decode()
