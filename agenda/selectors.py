@@ -8,25 +8,15 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Cast, Coalesce, Length, Substr
+from django.db.models.functions import Cast, Coalesce
 
-from wagtail.models import Page, PageViewRestriction, Revision
+from wagtail.models import Page, Revision
 
 from agenda.models import EventPage, Occurrence
 from agenda.recurrence import PARIS, horizon
 from structures.models import StructurePage
 from structures.selectors import with_structure
-
-
-def without_restricted(pages: QuerySet) -> QuerySet:
-    """`pages` minus those under a view restriction, as a subquery in the same query.
-
-    Wagtail's `public()` reads every restriction first, one more round trip per listing.
-    """
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return pages.exclude(Exists(restricted))
+from website.queries import without_restricted
 
 
 def public_events() -> QuerySet:
@@ -85,7 +75,7 @@ def event_upcoming(event: EventPage, now: datetime) -> QuerySet:
 
 
 def structure_events(slug: str) -> QuerySet:
-    structure = StructurePage.objects.live().public().filter(slug=slug).first()
+    structure = without_restricted(StructurePage.objects.live()).filter(slug=slug).first()
     if structure is None:
         return EventPage.objects.none()
     return public_events().descendant_of(structure)

@@ -14,6 +14,7 @@ from agenda.feeds import calendar_bytes_response, calendar_response
 from structures.models import StructurePage
 from structures.opening_hours import status as opening_status
 from website.feeds import conditional_feed
+from website.queries import without_restricted
 
 FEED_CACHE_SECONDS = 24 * 3600
 
@@ -68,7 +69,7 @@ def agenda_ics(page, request):
 
 
 def structure_ics(page, request, slug):
-    structure = StructurePage.objects.live().public().filter(slug=slug).first()
+    structure = without_restricted(StructurePage.objects.live()).filter(slug=slug).first()
     if structure is None:
         raise Http404
     events = selectors.public_events().descendant_of(structure)

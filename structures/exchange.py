@@ -75,6 +75,7 @@ from structures.validators import normalise_phone, phone_link, validate_siret_or
 from website.csv_safety import looks_like_formula, neutralise_row, restore
 from website.imports import Action, ImportReport, Outcome
 from website.progress import Progress
+from website.queries import without_restricted
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -116,7 +117,7 @@ def export_filename(fmt: str, day: date | None = None) -> str:
 
 def published_lieux() -> QuerySet:
     """Every place a visitor can see (live and public), in tree order."""
-    return LieuPage.objects.live().public().order_by("path")
+    return without_restricted(LieuPage.objects.live()).order_by("path")
 
 
 def export_records(queryset: QuerySet | None = None) -> Iterator[dict[str, Any]]:

@@ -8,6 +8,7 @@ from django.db.models.functions import Length, Substr
 from wagtail.models import Page
 
 from structures.models import LieuPage, NewsPage, StructurePage
+from website.queries import without_restricted
 
 
 def with_structure(pages: QuerySet) -> QuerySet:
@@ -29,7 +30,7 @@ def with_structure(pages: QuerySet) -> QuerySet:
 
 def published_news() -> QuerySet:
     """Live, public news items, newest first, with their structure's title."""
-    news = NewsPage.objects.live().public().defer_streamfields().select_related("image")
+    news = without_restricted(NewsPage.objects.live()).defer_streamfields().select_related("image")
     return with_structure(news).order_by("-date", "-first_published_at", "-pk")
 
 
@@ -39,8 +40,7 @@ def news_feed_state(size: int) -> tuple[tuple, datetime | None]:
     Publishing, editing or withdrawing any of them changes the version; one small query.
     """
     rows = list(
-        NewsPage.objects.live()
-        .public()
+        without_restricted(NewsPage.objects.live())
         .order_by("-date", "-first_published_at", "-pk")
         .values_list("pk", "latest_revision_id", "last_published_at", "first_published_at")[:size]
     )
@@ -52,7 +52,7 @@ def news_feed_state(size: int) -> tuple[tuple, datetime | None]:
 
 def directory_places() -> QuerySet:
     """Live, public places with their terms and structure, for the directory and its exports."""
-    places = LieuPage.objects.live().public().prefetch_related("terms")
+    places = without_restricted(LieuPage.objects.live()).prefetch_related("terms")
     return with_structure(places).order_by("title", "pk")
 
 
@@ -63,7 +63,7 @@ def with_any_term(places: QuerySet, terms) -> QuerySet:
 
 
 def directory_communes() -> list[str]:
-    places = LieuPage.objects.live().public().exclude(commune="")
+    places = without_restricted(LieuPage.objects.live()).exclude(commune="")
     return list(places.values_list("commune", flat=True).distinct().order_by("commune"))
 
 

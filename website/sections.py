@@ -2,12 +2,14 @@
 
 from wagtail.models import Page
 
+from website.queries import without_restricted
+
 
 def home_section(
     context, index_model: type[Page], *, heading: str, items=(), item_template: str = ""
 ) -> dict:
     """`context` is the calling template's: its request lets `pageurl` reuse the site's root paths."""
-    index = index_model.objects.live().public().only("id", "title", "url_path").first()
+    index = without_restricted(index_model.objects.live()).only("id", "title", "url_path").first()
     return {
         "request": context.get("request"),
         "heading": heading,

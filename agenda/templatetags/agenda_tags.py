@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from agenda import selectors
 from agenda.models import AgendaPage
+from website.sections import home_section
 
 register = template.Library()
 
@@ -12,19 +13,13 @@ HOME_LIMIT = 8
 
 @register.inclusion_tag("components/home_section.html", takes_context=True)
 def events_this_week(context):
-    # website.sections.home_section's context, with the index found in one query instead of
-    # public()'s two: the block then costs the same with its items as the bare section did.
-    section = {
-        "request": context.get("request"),
-        "heading": _("Cette semaine dans le réseau"),
-        "index": selectors.without_restricted(AgendaPage.objects.live())
-        .only("id", "title", "url_path")
-        .first(),
-        "item_template": "agenda/components/occurrence.html",
-        "empty_message": AgendaPage.empty_message,
-    }
-    section["items"] = list(selectors.this_week(timezone.now())[:HOME_LIMIT])
-    return section
+    return home_section(
+        context,
+        AgendaPage,
+        heading=_("Cette semaine dans le réseau"),
+        items=list(selectors.this_week(timezone.now())[:HOME_LIMIT]),
+        item_template="agenda/components/occurrence.html",
+    )
 
 
 @register.inclusion_tag("agenda/components/place_events.html", takes_context=True)

@@ -109,7 +109,7 @@ def test_the_home_page_weighs_less_than_150_kb_with_its_styles_and_scripts(clien
 
 
 # Counted with the database cache, whose reads are queries too.
-@pytest.mark.parametrize(("url", "budget"), [("/", 23), ("/agenda/", 14)])
+@pytest.mark.parametrize(("url", "budget"), [("/", 16), ("/agenda/", 12)])
 def test_pages_stay_within_their_query_budget(
     client, home, database_cache, django_assert_max_num_queries, url, budget
 ):

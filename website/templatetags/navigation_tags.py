@@ -3,6 +3,7 @@ from django import template
 from wagtail.models import Site
 
 from website.models import HomePage, NetworkSettings, StandardPage
+from website.queries import without_restricted
 
 register = template.Library()
 
@@ -20,7 +21,9 @@ def main_navigation(context):
     home = _home_for(request)
     current = context.get("page")
     sections = (
-        home.get_children().live().public().in_menu().only("id", "title", "url_path", "path")
+        without_restricted(home.get_children().live().in_menu()).only(
+            "id", "title", "url_path", "path"
+        )
         if home
         else []
     )
@@ -37,7 +40,9 @@ def site_footer(context):
     request = context.get("request")
     home = _home_for(request)
     legal_pages = (
-        home.get_children().live().public().type(StandardPage).only("id", "title", "url_path")
+        without_restricted(home.get_children().live().type(StandardPage)).only(
+            "id", "title", "url_path"
+        )
         if home
         else []
     )
