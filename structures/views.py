@@ -222,7 +222,7 @@ def personal_data(user) -> dict:
             }
             for membership in Membership.objects.filter(user=user)
             .select_related("structure")
-            .order_by("created_at")
+            .order_by("created_at", "pk")
         ],
         "facilitator_since": _iso(facilitator.created_at) if facilitator else None,
         "invitations_accepted": [
@@ -234,7 +234,7 @@ def personal_data(user) -> dict:
             }
             for invitation in Invitation.objects.filter(accepted_by=user)
             .select_related("structure")
-            .order_by("accepted_at")
+            .order_by("accepted_at", "pk")
         ],
     }
     for module in contributions("my_space"):
