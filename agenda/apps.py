@@ -6,4 +6,6 @@ class AgendaConfig(AppConfig):
     verbose_name = "Agenda"
 
     def ready(self):
-        from agenda import signals  # noqa: F401  (connects the occurrence rebuilds)
+        from agenda import signals  # connects the occurrence rebuilds
+
+        signals.quiet_wagtail_notifications_for_events()

@@ -12,7 +12,8 @@ from django.db.models.functions import Cast, Coalesce
 
 from wagtail.models import Page, Revision
 
-from agenda.models import EventPage, Occurrence
+from agenda import rights
+from agenda.models import EventModerationTask, EventPage, EventProposal, Occurrence
 from agenda.recurrence import PARIS, horizon
 from structures.models import StructurePage
 from structures.selectors import with_structure
@@ -118,3 +119,54 @@ def feed_state(events: QuerySet, now: datetime) -> tuple[tuple, datetime | None]
     )
     version = (state["count"], state["revision"], state["published"], now.date())
     return version, state["published"]
+
+
+# --- Proposals and moderation ---------------------------------------------------------------
+
+
+def proposals_of(user, limit: int = 50) -> list:
+    """A person's own proposals, newest first, with their event."""
+    return list(
+        EventProposal.objects.filter(proposer=user)
+        .select_related("event")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def changeable_events(user, limit: int = 50) -> list:
+    """The events of the person's structures (live or draft), latest changed first."""
+    return list(
+        EventPage.objects.filter(rights.within(rights.member_structures(user)))
+        .defer_streamfields()
+        .order_by("-latest_revision_created_at", "-pk")[:limit]
+    )
+
+
+def moderates_anything(user) -> bool:
+    return rights.is_facilitator(user) or rights.editor_structures(user).exists()
+
+
+def waiting_for(user) -> list:
+    """Events whose proposal waits for this moderator, oldest first, with the proposal."""
+    states = [
+        task.get_task_states_user_can_moderate(user).values("workflow_state_id")
+        for task in EventModerationTask.objects.filter(active=True)
+    ]
+    if not states:
+        return []
+    waiting_states = states[0].union(*states[1:]) if len(states) > 1 else states[0]
+    proposals = (
+        EventProposal.objects.filter(workflow_state__in=waiting_states)
+        .select_related("event", "proposer")
+        .order_by("created_at", "pk")
+    )
+    return list(proposals)
+
+
+def open_proposal(page):
+    return (
+        EventProposal.objects.filter(event=page, workflow_state__status="in_progress")
+        .select_related("proposer")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

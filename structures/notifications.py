@@ -78,14 +78,14 @@ def already_notified(*, page: Page, key: str) -> set[int]:
     )
 
 
-def _message(page: Page, what: str) -> tuple[str, str]:
+def _message(page: Page, what: str, review_url: str) -> tuple[str, str]:
     structure = structure_of(page)
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     context = {
         "page": page,
         "what": what or _("une page"),
         "structure": structure,
-        "review_url": base + reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        "review_url": review_url or base + reverse("wagtailadmin_pages:edit", args=[page.pk]),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     subject = render_to_string("structures/emails/moderation_subject.txt", context)
@@ -98,8 +98,11 @@ def _lock_key(key: str, user_id: int) -> str:
     return f"moderation-notified:{digest}:{user_id}"
 
 
-def notify_moderators(*, page: Page, key: str, what: str = "", exclude=None) -> int:
-    """Email each moderator of `page` who has not been told about `key` yet; returns how many."""
+def notify_moderators(
+    *, page: Page, key: str, what: str = "", exclude=None, review_url: str = ""
+) -> int:
+    """Email each moderator of `page` who has not been told about `key` yet; returns how many.
+    `review_url` is where they decide (by default, the page in the admin)."""
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValueError("key")
     done = already_notified(page=page, key=key)
@@ -111,7 +114,7 @@ def notify_moderators(*, page: Page, key: str, what: str = "", exclude=None) -> 
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject, body = _message(page, what)
+        subject, body = _message(page, what, review_url)
     sent = 0
     for person in recipients:
         lock = _lock_key(key, person.pk)

@@ -14,6 +14,7 @@ from wagtail.models import (
     Page,
     Site,
     Workflow,
+    WorkflowTask,
 )
 
 from website.models import HomePage, StandardPage
@@ -98,14 +99,19 @@ def ensure_collection(name: str) -> Collection:
     return existing or root.add_child(name=name)
 
 
+def ensure_workflow_task(workflow: Workflow, task) -> None:
+    """`task` as the workflow's first step. (The workflow's own `workflow_tasks` manager would
+    only add it in memory: Workflow is a ClusterableModel.)"""
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+
+
 def ensure_moderation_workflow(facilitators: Group) -> Workflow:
     task, _created = GroupApprovalTask.objects.get_or_create(
         name=_("Validation par l'équipe d'animation")
     )
     task.groups.add(facilitators)
     workflow, _created = Workflow.objects.get_or_create(name=MODERATION_WORKFLOW)
-    if not workflow.workflow_tasks.filter(task=task).exists():
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    ensure_workflow_task(workflow, task)
     return workflow
 
 

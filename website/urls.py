@@ -43,6 +43,7 @@ urlpatterns = [
     path("recherche/", SearchView.as_view(), name="search"),
     path("compte/", include("structures.urls")),  # a string: website imports no app in code
     path("compte/", include(account_patterns)),
+    path("evenements/", include("agenda.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -1,3 +1,9 @@
+from .moderation import (
+    AgendaSettings,
+    EventModerationTask,
+    EventProposal,
+    ProposalStatus,
+)
 from .pages import (
     AgendaPage,
     Category,
@@ -11,6 +17,10 @@ from .pages import (
 
 __all__ = [
     "AgendaPage",
+    "AgendaSettings",
+    "EventModerationTask",
+    "EventProposal",
+    "ProposalStatus",
     "Category",
     "EventPage",
     "EventTag",
