@@ -72,9 +72,20 @@ def save_event(
     structure = structure_of(page)
     if author is not None and rights.publishes_directly(author, structure):
         _cancel_workflow(page, author)
-        revision.publish(user=author)
+        # The rights come from memberships, not page permissions (a facilitator has none on a
+        # structure's pages): agenda.rights has decided.
+        revision.publish(user=author, skip_permission_checks=True)
+        _approve_open_proposals(page, author)
         return None
     return _submit(page, author=author, email=email, is_new=is_new)
+
+
+def _approve_open_proposals(page: EventPage, user) -> None:
+    """A moderator who edits and publishes a waiting proposal has approved it."""
+    for proposal in EventProposal.objects.filter(
+        event=page, status__in=[ProposalStatus.PENDING, ProposalStatus.CHANGES_REQUESTED]
+    ):
+        _close(proposal, status=ProposalStatus.APPROVED, user=user, message="")
 
 
 def _cancel_workflow(page: EventPage, user) -> None:
@@ -145,8 +156,12 @@ def record_outcome(*, task_state: TaskState, action: str, user, message: str) ->
     """Called by the task on each decision, from the front end or the admin alike."""
     proposal = EventProposal.objects.filter(workflow_state=task_state.workflow_state_id).first()
     status = OUTCOME_STATUS.get(action)
-    if proposal is None or status is None:
-        return
+    if proposal is not None and status is not None:
+        _close(proposal, status=status, user=user, message=message)
+
+
+def _close(proposal: EventProposal, *, status: str, user, message: str) -> None:
+    """Record the outcome and email it to the proposer once the transaction commits."""
     proposal.status = status
     proposal.message = message
     proposal.moderated_by = user

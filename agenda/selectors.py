@@ -124,13 +124,14 @@ def feed_state(events: QuerySet, now: datetime) -> tuple[tuple, datetime | None]
 # --- Proposals and moderation ---------------------------------------------------------------
 
 
-def proposals_of(user, limit: int = 50) -> list:
+def proposals_of(user, limit: int | None = 50) -> list:
     """A person's own proposals, newest first, with their event."""
-    return list(
+    proposals = (
         EventProposal.objects.filter(proposer=user)
         .select_related("event")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
     )
+    return list(proposals[:limit] if limit else proposals)
 
 
 def changeable_events(user, limit: int = 50) -> list:

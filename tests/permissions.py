@@ -108,15 +108,17 @@ def attempt(action, client: Client, page: Page) -> bool:
     return outcome
 
 
-def mismatches(network: Network, role: str) -> list[str]:
-    """Every (action, target) whose outcome for `role` differs from the matrix."""
+def mismatches(network: Network, role: str, *, actions=None, targets=None, rule=None) -> list[str]:
+    """Every (action, target) whose outcome for `role` differs from the matrix (this module's,
+    or another app's `actions`, `targets` and `rule`)."""
+    actions, targets, rule = actions or ACTIONS, targets or TARGETS, rule or expected
     client = client_for(network, role)
     found = []
-    for action_name, action in ACTIONS.items():
-        for target in TARGETS:
+    for action_name, action in actions.items():
+        for target in targets:
             page = Page.objects.get(pk=network.pages[target].pk)
             allowed = attempt(action, client, page)
-            if allowed != expected(role, action_name, target, network):
+            if allowed != rule(role, action_name, target, network):
                 found.append(
                     f"{role} / {action_name} / {target} : {'autorisé' if allowed else 'refusé'}"
                 )

@@ -470,3 +470,39 @@ def test_visitor_addresses_are_erased_90_days_after_moderation(people, structure
     with time_machine.travel(frozen + timedelta(days=91), tick=False):
         call_command("purge_proposals", verbosity=0)
     assert EventProposal.objects.get().email == ""
+
+
+def test_my_space_shows_my_proposals_and_what_waits_for_me(people, proposed):
+    member_page = text(signed_in(people["membre"]).get("/compte/mon-espace/"))
+    editor_page = text(signed_in(people["editrice"]).get("/compte/mon-espace/"))
+
+    assert "Atelier smartphone — En attente de modération" in member_page
+    assert "attend votre modération" not in member_page
+    assert "1 proposition d'événement attend votre modération" in editor_page
+    assert 'href="/evenements/moderation/"' in editor_page
+
+
+def test_my_data_export_includes_my_proposals(people, proposed):
+    response = signed_in(people["membre"]).get("/compte/mon-espace/mes-donnees.json")
+    proposals = response.json()["agenda"]["event_proposals"]
+    assert [(item["event"], item["status"], item["new_event"]) for item in proposals] == [
+        ("Atelier smartphone", "en_attente", True)
+    ]
+
+
+def test_an_editor_who_corrects_a_proposal_publishes_it_and_the_proposer_is_told(
+    people, proposed, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(people["editrice"]).post(
+            f"/evenements/{proposed.pk}/modifier/",
+            form_data(title="Atelier smartphone (débutants)", status="programme"),
+        )
+
+    proposed.refresh_from_db()
+    assert proposed.live and proposed.title == "Atelier smartphone (débutants)"
+    assert proposed.current_workflow_state is None
+    proposal = EventProposal.objects.get(event=proposed)
+    assert (proposal.status, proposal.moderated_by) == (ProposalStatus.APPROVED, people["editrice"])
+    assert [message.to for message in mail.outbox] == [["membre@example.org"]]

@@ -258,6 +258,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
+# Approving a moderated page publishes it: the workflow's task decided who may approve.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "website.workflows.publish_approved"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
