@@ -16,6 +16,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from agenda.recurrence import describe, parse_exceptions, validate_exceptions, validate_rrule
+from agenda.recurrence_field import with_recurrence
 from structures.models import Vocabulary
 from structures.models.pages import TermsMixin, terms_form
 from website.blocks import BodyBlock
@@ -177,7 +178,8 @@ class EventPage(RoutablePageMixin, TermsMixin, BasePage):
             heading=_("Inscription"),
         ),
     ]
-    base_form_class = terms_form("EventPageForm", EVENT_VOCABULARIES)
+    # The recurrence is edited with plain French controls, not as a raw RRULE.
+    base_form_class = with_recurrence(terms_form("EventPageForm", EVENT_VOCABULARIES))
     search_fields = [
         *BasePage.search_fields,
         index.SearchField("summary"),
