@@ -10,6 +10,9 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 PORT ?= 8000
 SIZE ?= S
+# Test processes: one per core (pytest-xdist); WORKERS=0 runs them all in this process.
+WORKERS ?= auto
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile
 CHROMIUM ?= /usr/bin/chromium
 MANAGE := $(PY) manage.py
 
@@ -61,14 +64,14 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 	fi
 
 test: install-test chromium ## Install everything (browser included) and run every test
-	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@$(PYTEST) $(PYTEST_ARGS)
 	@$(PY) -m tests.conformance -q
 
 conformance: install-test ## Run modelsearch's backend conformance suite against the whoosh backend
 	@$(PY) -m tests.conformance $(PYTEST_ARGS)
 
 test-fast: install-test ## Run the tests without the browser
-	@$(PY) -m pytest -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
+	@$(PYTEST) -m "not e2e" $(PYTEST_ARGS)
 
 lint: install-test ## ruff, djhtml and Django's own checks
 	@$(VENV)/bin/ruff check .
