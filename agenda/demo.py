@@ -4,7 +4,10 @@ Facts from the review day of the Transistor incubator; the wording is Relais's."
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
+
 from agenda.models import AgendaPage, Category, EventPage, Mode
+from agenda.moderation import save_event
 from structures.models import LieuPage, StructurePage
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -37,6 +40,42 @@ EVENTS = [
         "recurrence": "FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270630",
         "category": Category.WORKSHOP,
         "registration_email": "residence@epinettes.example.org",
+    },
+    {
+        "structure": "agate",
+        "slug": "cycle-de-formation-des-acteurs-de-terrain",
+        "title": "Cycle de formation des acteurs de terrain",
+        "summary": "Une séance par mois, sur un thème différent, pour les médiateurs, les agents "
+        "d'accueil et les bénévoles du réseau.",
+        "start": datetime(2026, 10, 5, 9, 30, tzinfo=PARIS),
+        "end": datetime(2026, 10, 5, 12, 30, tzinfo=PARIS),
+        "recurrence": "FREQ=MONTHLY;BYDAY=1MO;COUNT=9",
+        "category": Category.TRAINING,
+        "address": "Chambéry",
+    },
+    {
+        "structure": "agate",
+        "slug": "adapter-ses-supports-au-niveau-de-francais",
+        "title": "Formation : adapter ses supports quand le français n'est pas acquis",
+        "summary": "Avec le centre ressources savoyard, des façons simples de rendre un support "
+        "d'atelier lisible par des personnes qui apprennent le français.",
+        "start": datetime(2027, 1, 19, 14, 0, tzinfo=PARIS),
+        "end": datetime(2027, 1, 19, 17, 0, tzinfo=PARIS),
+        "category": Category.TRAINING,
+        "address": "Chambéry",
+    },
+    {
+        "structure": "grand-chambery",
+        "slug": "conference-le-numerique-au-quotidien",
+        "title": "Conférence : le numérique au quotidien",
+        "summary": "Pour les personnes qui suivent les ateliers : se protéger des arnaques, "
+        "garder ses papiers en ligne, trouver de l'aide près de chez soi.",
+        "start": datetime(2027, 3, 11, 18, 0, tzinfo=PARIS),
+        "end": datetime(2027, 3, 11, 19, 30, tzinfo=PARIS),
+        "category": Category.CONFERENCE,
+        "mode": Mode.BOTH,
+        "address": "Chambéry",
+        "online_url": "https://visio.example.org/numerique-au-quotidien",
     },
     {
         "structure": "agate",
@@ -79,3 +118,30 @@ def seed(*, home, log) -> None:
         parent.add_child(instance=EventPage(**fields)).save_revision().publish()
         created += 1
     log(f"Agenda : {created} événement(s) ajouté(s).")
+    _seed_proposal(log)
+
+
+def _seed_proposal(log) -> None:
+    """A member's proposal waiting for moderation, so that the queue has something to show."""
+    participant = get_user_model().objects.filter(username="participant").first()
+    structure = StructurePage.objects.filter(slug="regie-coup-de-pouce").first()
+    if participant is None or structure is None:
+        return
+    if EventPage.objects.child_of(structure).filter(slug=PROPOSAL["slug"]).exists():
+        return
+    page = EventPage(**PROPOSAL)
+    save_event(page=page, parent=structure, user=participant)
+    log("Agenda : 1 proposition en attente de modération.")
+
+
+PROPOSAL = {
+    "slug": "atelier-smartphone-a-la-regie",
+    "title": "Atelier « premiers pas sur smartphone »",
+    "summary": "Quatre mardis pour apprendre à se servir de son téléphone : appels, photos, "
+    "messages et applications utiles.",
+    "start": datetime(2027, 1, 5, 14, 0, tzinfo=PARIS),
+    "end": datetime(2027, 1, 5, 16, 0, tzinfo=PARIS),
+    "recurrence": "FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+    "category": Category.WORKSHOP,
+    "address": "Chambéry",
+}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import EventPage, Mode, Status
 from agenda.models.moderation import MESSAGE_MAX_LENGTH, Action
+from agenda.recurrence_field import RecurrenceField, check_against_start
 from structures.models import LieuPage, Term, Vocabulary
 from structures.models.pages import TermField
 from website.guard import HoneypotFormMixin
@@ -100,6 +101,7 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
         max_length=TAGS_MAX_LENGTH,
         help_text=_("Séparés par des virgules, par exemple : démarches, smartphone."),
     )
+    recurrence = RecurrenceField()
     email = forms.EmailField(
         label=_("Votre courriel"),
         required=False,
@@ -185,6 +187,7 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_against_start(self)
         if cleaned.get("mode") == Mode.ONLINE:
             cleaned["place"] = None
         return cleaned
