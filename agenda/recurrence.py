@@ -33,6 +33,11 @@ def _parse(rule: str, dtstart: datetime):
         moment = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=ZoneInfo("UTC"))
         local = moment.astimezone(PARIS).strftime("%Y%m%dT%H%M%S")
         text = text.replace(until, local).replace(until.lower(), local)
+    elif len(until) == 8 and until.isdigit():
+        # "Until 30 June" includes that day's session, as calendar clients read it.
+        text = text.replace(f"UNTIL={until}", f"UNTIL={until}T235959").replace(
+            f"until={until}", f"until={until}T235959"
+        )
     try:
         return rrulestr(text, dtstart=dtstart)
     except (ValueError, TypeError) as error:

@@ -177,3 +177,15 @@ def test_listing_selectors_skip_private_and_draft_events(structure, frozen):
 )
 def test_a_rule_reads_in_plain_french(rule, text):
     assert describe(rule) == text
+
+
+def test_a_date_only_until_includes_that_days_session(structure, frozen):
+    # Fridays from 23 October; "until 30 October" keeps the 9 h session of the 30th.
+    event = EventPageFactory(
+        parent=structure,
+        start=at(23, 9),
+        end=at(23, 12),
+        recurrence="FREQ=WEEKLY;BYDAY=FR;UNTIL=20261030",
+    )
+    days = [occurrence.day for occurrence in Occurrence.objects.filter(event=event)]
+    assert days == [date(2026, 10, 23), date(2026, 10, 30)]
