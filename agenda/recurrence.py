@@ -154,6 +154,9 @@ def _days(values: str) -> tuple[list[str], list[str]]:
     return plain, ordinal
 
 
+DESCRIBED_PARTS = {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}
+
+
 def describe(rule: str) -> str:
     """The rule in plain French ("chaque vendredi", "toutes les 2 semaines le mercredi"), or ""
     when it holds parts this description does not cover."""
@@ -161,8 +164,12 @@ def describe(rule: str) -> str:
     if not text:
         return ""
     parts = dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+    if set(parts) - DESCRIBED_PARTS:
+        return ""  # BYSETPOS, BYMONTH…: a partial sentence would mislead
     frequency = parts.get("FREQ")
     interval = int(parts.get("INTERVAL", "1") or 1)
+    if interval != 1 and frequency != "WEEKLY":
+        return ""
     plain, ordinal = _days(parts.get("BYDAY", ""))
     if frequency == "DAILY" and interval == 1:
         sentence = str(_("chaque jour"))

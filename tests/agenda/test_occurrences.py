@@ -189,3 +189,11 @@ def test_a_date_only_until_includes_that_days_session(structure, frozen):
     )
     days = [occurrence.day for occurrence in Occurrence.objects.filter(event=event)]
     assert days == [date(2026, 10, 23), date(2026, 10, 30)]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=MONTHLY;INTERVAL=3", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-1", "FREQ=YEARLY;BYMONTH=6"],
+)
+def test_rules_beyond_plain_french_are_not_half_described(rule):
+    assert describe(rule) == ""
