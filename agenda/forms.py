@@ -123,6 +123,7 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
             "exceptions": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"title": _("Titre")}
+        help_texts = {"title": _("Court et parlant : « Atelier smartphone », « Permanence CAF ».")}
         formfield_callback = _formfield
 
     def __init__(
