@@ -115,13 +115,13 @@ def test_someone_without_a_structure_is_told_how_to_join_one(home):
     assert "Vous ne faites partie d'aucune structure pour l'instant" in page
 
 
-def test_the_region_later_apps_fill_shows_an_honest_empty_state(camille):
+def test_the_apps_fill_the_contributions_region_with_their_blocks(camille):
     page = text(signed_in(camille).get(MY_SPACE))
 
-    assert (
-        "Vos événements, vos propositions et leur état de modération, vos actions et les pages"
-        " que vous suivez apparaîtront ici." in page
-    )
+    # The agenda's block (agenda/my_space.py) replaces the region's empty state.
+    assert '<h2 id="mes-evenements">Mes événements</h2>' in page
+    assert 'href="/evenements/proposer/"' in page
+    assert "apparaîtront ici" not in page
 
 
 def test_my_space_links_to_password_export_and_deletion_and_is_never_cached(camille):
