@@ -25,6 +25,7 @@ from agenda.models import (
 )
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
+from tests.clients import signed_in, text
 
 PASSWORD = "un mot de passe solide"
 
@@ -38,16 +39,6 @@ def person(username: str, *, structure=None, role=Role.MEMBER, facilitator=False
     if facilitator:
         Facilitator.objects.create(user=user)
     return user
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode().replace("&#x27;", "'").replace("\u2019", "'")
 
 
 @pytest.fixture

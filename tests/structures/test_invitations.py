@@ -28,6 +28,7 @@ from structures.models import (
 )
 from structures.notifications import MODERATION_NOTIFIED, moderators_of, notify_moderators
 from structures.permissions import editors_group_name
+from tests.clients import signed_in, text
 from tests.permissions import ROLES, attempt, build_network, client_for
 
 PASSWORD = "un long mot de passe tranquille"
@@ -73,16 +74,6 @@ def editor(structures):
     user = person("editeur", first_name="Paul")
     Membership.objects.create(user=user, structure=structures[0], role=Role.EDITOR)
     return user
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode().replace("&#x27;", "'").replace("\u2019", "'")
 
 
 def last_token() -> str:

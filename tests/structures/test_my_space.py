@@ -8,12 +8,12 @@ import time_machine
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Invitation, Membership, Role, StructureIndexPage
 from structures.permissions import editors_group_name
+from tests.clients import signed_in, text
 
 PASSWORD = "un long mot de passe tranquille"
 MY_SPACE = "/compte/mon-espace/"
@@ -49,16 +49,6 @@ def camille(structures):
     Membership.objects.create(user=user, structure=regie, role=Role.EDITOR)
     Membership.objects.create(user=user, structure=ccas, role=Role.MEMBER)
     return user
-
-
-def signed_in(user) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode().replace("&#x27;", "'").replace("\u2019", "'")
 
 
 def groups(user) -> set[str]:
