@@ -1,17 +1,24 @@
-"""The agenda's pages measured by the benchmarks."""
+"""The agenda's pages measured by the benchmarks: the agenda page, a recurring event, and the
+whole-agenda and one structure's ICS feeds, each served from the cache and rendered anew."""
+
+from django.core.cache import cache
 
 from agenda.models import AgendaPage, EventPage
 from structures.models import StructurePage
 
 
-def pages() -> list[tuple[str, str]]:
+def _both_ways(label: str, url: str) -> list[tuple]:
+    # The feeds keep their body in the cache until an event changes: time the copy, and a
+    # rendering with the cache cleared before each request.
+    return [(f"{label} (en cache)", url), (f"{label} (sans cache)", url, cache.clear)]
+
+
+def pages() -> list[tuple]:
     agenda = AgendaPage.objects.live().first()
     if agenda is None:
         return []
-    measured = [
-        ("agenda", agenda.url),
-        ("agenda ICS", agenda.url + agenda.reverse_subpage("ics")),
-    ]
+    measured = [("agenda", agenda.url)]
+    measured += _both_ways("agenda ICS", agenda.url + agenda.reverse_subpage("ics"))
     event = EventPage.objects.live().exclude(recurrence="").order_by("pk").first()
     if event:
         measured.append(("événement récurrent", event.url))
@@ -21,5 +28,5 @@ def pages() -> list[tuple[str, str]]:
     )
     if structure:
         url = agenda.url + agenda.reverse_subpage("structure_ics", args=[structure.slug])
-        measured.append(("ICS d'une structure", url))
+        measured += _both_ways("ICS d'une structure", url)
     return measured

@@ -1,5 +1,7 @@
 """`make bench`: build a network of the requested size, then time every page each app declares.
 
+Each app's `bench.pages()` gives (label, url) pairs, or (label, url, prepare) where `prepare`
+runs untimed before each request (clearing the cache, to time a rendering rather than a copy).
 Prints one table (server time p50/p95 in ms, SQL queries per request) and writes the same
 figures as JSON beside it, so that runs can be compared. Not a test: nothing here asserts.
 """
@@ -21,6 +23,10 @@ def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
+
+
+def _nothing() -> None:
+    pass
 
 
 def main() -> int:
@@ -52,14 +58,18 @@ def main() -> int:
     client = Client(HTTP_HOST="localhost")
     rows = []
     for module in contributions("bench"):
-        for label, url in module.pages():
+        for label, url, *prepare in module.pages():
+            prepare = prepare[0] if prepare else _nothing
             for _warm_up in range(2):
+                prepare()
                 client.get(url)
             timings = []
             for _request in range(arguments.requests):
+                prepare()
                 before = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - before) * 1000)
+            prepare()
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             rows.append(
