@@ -6,6 +6,8 @@ events (with place and structure annotated), whatever the number of rows.
 
 from datetime import datetime, time, timedelta
 
+from taggit.models import Tag
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -15,7 +17,7 @@ from wagtail.models import Page, Revision
 from agenda import rights
 from agenda.models import EventModerationTask, EventPage, EventProposal, Occurrence
 from agenda.recurrence import PARIS, horizon
-from structures.models import StructurePage
+from structures.models import LieuPage, StructurePage
 from structures.selectors import with_structure
 from website.queries import without_restricted
 
@@ -200,4 +202,73 @@ def open_proposal(page):
         .select_related("proposer")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+# The agenda's views and filters ---------------------------------------------------------------
+
+
+def filtered_events(
+    *,
+    structure_path: str = "",
+    category: str = "",
+    tag: str = "",
+    commune: str = "",
+    place: int | None = None,
+    publics=(),
+) -> QuerySet:
+    """Public events matching every given criterion (publics: any of them), as a queryset that
+    the occurrence and feed selectors take as their `events`."""
+    events = public_events()
+    if structure_path:
+        events = events.filter(path__startswith=structure_path)
+    if category:
+        events = events.filter(category=category)
+    if tag:
+        events = events.filter(tagged_items__tag__slug=tag)
+    if commune:
+        events = events.filter(place__commune=commune)
+    if place is not None:
+        events = events.filter(place_id=place)
+    if publics:
+        links = EventPage.terms.through.objects.filter(
+            eventpage_id=OuterRef("pk"), term__in=publics
+        )
+        events = events.filter(Exists(links))
+    return events
+
+
+def filter_structures() -> list[tuple[str, str, str]]:
+    """(slug, title, tree path) of every public structure, for the agenda's structure filter."""
+    structures = without_restricted(StructurePage.objects.live()).order_by("title", "pk")
+    return list(structures.values_list("slug", "title", "path"))
+
+
+def filter_tags() -> list[tuple[str, str]]:
+    """(slug, name) of the tags that live events carry."""
+    tags = Tag.objects.filter(agenda_eventtag_items__content_object__live=True).distinct()
+    return list(tags.order_by("name").values_list("slug", "name"))
+
+
+def filter_places() -> list[tuple[int, str, str]]:
+    """(id, title, commune) of every public place of the network."""
+    places = without_restricted(LieuPage.objects.live()).order_by("title", "commune", "pk")
+    return list(places.values_list("pk", "title", "commune"))
+
+
+def upcoming_events(since: datetime, *, events: QuerySet, limit: int) -> QuerySet:
+    """Events with a session ending at `since` or later, each once, by their next session (its
+    start and all-day flag annotated), with place and structure: what the RSS feed lists."""
+    sessions = Occurrence.objects.filter(event=OuterRef("pk"), end__gte=since).order_by(
+        "start", "pk"
+    )
+    return (
+        listed_events()
+        .filter(pk__in=events.values("pk"))
+        .annotate(
+            next_start=Subquery(sessions.values("start")[:1]),
+            next_all_day=Subquery(sessions.values("all_day")[:1]),
+        )
+        .filter(next_start__isnull=False)
+        .order_by("next_start", "pk")[:limit]
     )

@@ -36,11 +36,37 @@ class AgendaPage(RoutablePageMixin, IndexPage):
     class Meta:
         verbose_name = _("agenda")
 
+    # Views import the selectors, which import these models: hence the imports in each route.
     @path("")
     def listing(self, request):
-        from agenda import views  # views use the selectors, which import these models
+        from agenda import views
 
         return views.agenda_listing(self, request)
+
+    @path("semaine/", name="week")
+    def week(self, request):
+        from agenda import views
+
+        return views.agenda_week(self, request)
+
+    @path("mois/", name="month_current")
+    @path("mois/<int:year>/<int:month>/", name="month")
+    def month(self, request, year=None, month=None):
+        from agenda import views
+
+        return views.agenda_month(self, request, year=year, month=month)
+
+    @path("planning/", name="planning")
+    def planning(self, request):
+        from agenda import views
+
+        return views.agenda_planning(self, request)
+
+    @path("imprimer/", name="print")
+    def print_view(self, request):
+        from agenda import views
+
+        return views.agenda_print(self, request)
 
     @path("ics/", name="ics")
     def ics(self, request):
@@ -53,6 +79,12 @@ class AgendaPage(RoutablePageMixin, IndexPage):
         from agenda import views
 
         return views.structure_ics(self, request, slug)
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        from agenda import views
+
+        return views.agenda_rss(self, request)
 
     def feed_url(self) -> str:
         return self.url + self.reverse_subpage("ics")
