@@ -113,10 +113,6 @@ class AgendaFilters:
         if not self.form.is_bound:
             return {}
         self.form.is_valid()
-        for name in self.form.errors:
-            # Point at the error list as components/field.html names it, not as Django would.
-            field = self.form[name]
-            field.field.widget.attrs["aria-describedby"] = f"{field.id_for_label}-erreur"
         criteria = dict(self.form.cleaned_data)
         criteria["public"] = list(criteria.get("public") or ())
         return {name: value for name, value in criteria.items() if value}

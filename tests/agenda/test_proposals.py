@@ -497,3 +497,9 @@ def test_an_editor_who_corrects_a_proposal_publishes_it_and_the_proposer_is_told
     proposal = EventProposal.objects.get(event=proposed)
     assert (proposal.status, proposal.moderated_by) == (ProposalStatus.APPROVED, people["editrice"])
     assert [message.to for message in mail.outbox] == [["membre@example.org"]]
+
+
+def test_an_error_is_announced_with_its_field(people, structure):
+    html = text(propose(signed_in(people["editrice"]), structure, end="2026-10-30T08:00"))
+    assert '<ul class="field__errors" id="id_end_error">' in html
+    assert 'aria-invalid="true" aria-describedby="id_end_error" id="id_end"' in html

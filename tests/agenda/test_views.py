@@ -275,3 +275,13 @@ def test_a_place_page_and_its_structure_page_show_their_next_sessions(
     assert "Prochains événements" in place_page
     assert "Permanence du vendredi" in place_page
     assert "Permanence du vendredi" in structure_page
+
+
+def test_structure_and_place_pages_advertise_their_event_feeds(client, structure, place):
+    structure_head = client.get(structure.url).content.decode().split("</head>")[0]
+    place_head = client.get(place.url).content.decode().split("</head>")[0]
+    for head in (structure_head, place_head):
+        assert '<link rel="alternate" type="text/calendar"' in head
+        assert 'type="application/rss+xml"' in head
+    assert "structure=clef" in structure_head
+    assert f"lieu={place.pk}" in place_head
