@@ -49,7 +49,7 @@ def event_workflow() -> Workflow:
 
 
 def _slug_for(parent: Page, title: str, page: EventPage) -> str:
-    base = slugify(title)[:70].strip("-") or "evenement"
+    base = page.slug or slugify(title)[:70].strip("-") or "evenement"
     return find_available_slug(parent, base, ignore_page_id=page.pk)
 
 

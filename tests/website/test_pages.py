@@ -108,8 +108,9 @@ def test_the_home_page_weighs_less_than_150_kb_with_its_styles_and_scripts(clien
     assert total < 150 * 1024
 
 
-# Counted with the database cache, whose reads are queries too.
-@pytest.mark.parametrize(("url", "budget"), [("/", 16), ("/agenda/", 12)])
+# Counted with the database cache, whose reads are queries too. The agenda's filters read their
+# choices (structures, places, communes, tags, publics): five queries of the seventeen.
+@pytest.mark.parametrize(("url", "budget"), [("/", 16), ("/agenda/", 17)])
 def test_pages_stay_within_their_query_budget(
     client, home, database_cache, django_assert_max_num_queries, url, budget
 ):
