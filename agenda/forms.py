@@ -7,8 +7,9 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from agenda.models import EventPage, Mode, Status
+from agenda.models import EventPage, Mode, OccurrenceOverride, Status
 from agenda.models.moderation import MESSAGE_MAX_LENGTH, Action
+from agenda.recurrence import session_days
 from agenda.recurrence_field import RecurrenceField, check_against_start
 from structures.models import LieuPage, Term, Vocabulary
 from structures.models.pages import TermField
@@ -70,6 +71,14 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
     ]
 
 
+class SessionChange(models.TextChoices):
+    CANCEL = "annulee", _("Cette séance est annulée")
+    MOVE = "deplacee", _("Cette séance a lieu à d'autres heures ou un autre jour")
+
+
+SESSION_FIELDS = ("session_date", "session_change", "session_start", "session_end")
+
+
 def _formfield(field, **kwargs):
     # People type "www.exemple.fr": read it as https, as Django 6 will.
     if isinstance(field, models.URLField):
@@ -112,6 +121,26 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
         ),
     )
 
+    # One session of a series changes: cancelled, or moved (edits only, recurring events only).
+    session_date = forms.DateField(
+        label=_("Date de la séance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Une date où la série a lieu, par exemple le vendredi à annuler."),
+    )
+    session_change = forms.ChoiceField(
+        label=_("Ce qui change"),
+        required=False,
+        choices=SessionChange.choices,
+        widget=forms.RadioSelect,
+    )
+    session_start = forms.DateTimeField(
+        label=_("Nouveau début"), required=False, widget=DateTimeInput()
+    )
+    session_end = forms.DateTimeField(
+        label=_("Nouvelle fin"), required=False, widget=DateTimeInput()
+    )
+
     class Meta:
         model = EventPage
         fields = [*FIELDS, "status"]
@@ -148,6 +177,9 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
             self.fields["email"].required = True
         else:
             del self.fields["email"]
+        if is_new or not self.instance.recurrence:
+            for name in SESSION_FIELDS:
+                del self.fields[name]
         if is_new:
             # A new event is announced as scheduled; postponing or cancelling is a change.
             del self.fields["status"]
@@ -189,9 +221,47 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         check_against_start(self)
+        if "session_date" in self.fields:
+            self._clean_session(cleaned)
         if cleaned.get("mode") == Mode.ONLINE:
             cleaned["place"] = None
         return cleaned
+
+    def _clean_session(self, cleaned) -> None:
+        day, change = cleaned.get("session_date"), cleaned.get("session_change")
+        if not day and not change:
+            return
+        if not day:
+            self.add_error("session_date", _("Indiquez la date de la séance qui change."))
+            return
+        if not change:
+            self.add_error("session_change", _("Dites si cette séance est annulée ou déplacée."))
+            return
+        start, rule = cleaned.get("start"), cleaned.get("recurrence")
+        if start and rule and day not in session_days(start, rule):
+            self.add_error("session_date", _("La série n'a pas de séance ce jour-là."))
+        if change == SessionChange.MOVE:
+            new_start, new_end = cleaned.get("session_start"), cleaned.get("session_end")
+            if not new_start or not new_end:
+                self.add_error("session_start", _("Indiquez le nouveau début et la nouvelle fin."))
+            elif new_end < new_start:
+                self.add_error("session_end", _("La fin doit venir après le début."))
+
+    def _apply_session(self, page: EventPage) -> None:
+        day = self.cleaned_data.get("session_date")
+        if not day:
+            return
+        moved = self.cleaned_data.get("session_change") == SessionChange.MOVE
+        kept = [override for override in page.overrides.all() if override.original_date != day]
+        page.overrides = [
+            *kept,
+            OccurrenceOverride(
+                original_date=day,
+                cancelled=not moved,
+                start=self.cleaned_data.get("session_start") if moved else None,
+                end=self.cleaned_data.get("session_end") if moved else None,
+            ),
+        ]
 
     def apply(self) -> EventPage:
         """The page with the form's values, not saved (the moderation service saves it)."""
@@ -205,6 +275,8 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
             page.body = paragraphs(self.cleaned_data["description"])
         if "status" not in self.fields and not page.pk:
             page.status = Status.SCHEDULED
+        if "session_date" in self.fields:
+            self._apply_session(page)
         return page
 
 

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -113,6 +114,17 @@ def expand(
         if len(starts) >= 2 * MAX_OCCURRENCES:
             break
     return starts
+
+
+def session_days(start: datetime, rule: str, *, now: datetime | None = None) -> set[date]:
+    """The days (Paris) the series has a session on, within the agenda's horizon."""
+    window_start, window_end = horizon(now or timezone.now())
+    return {
+        moment.date()
+        for moment in expand(
+            start=start, rule=rule, window_start=window_start, window_end=window_end
+        )
+    }
 
 
 DAY_NAMES = {

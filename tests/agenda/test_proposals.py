@@ -1,7 +1,8 @@
 """Proposing, changing and moderating events from the front end: members, editors, visitors,
 facilitators, and the moderation's three outcomes (approve, ask for changes, refuse)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -28,6 +29,7 @@ from structures.models import Facilitator, Membership, Role, StructureIndexPage
 from tests.clients import signed_in, text
 
 PASSWORD = "un mot de passe solide"
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def person(username: str, *, structure=None, role=Role.MEMBER, facilitator=False):
@@ -503,3 +505,105 @@ def test_an_error_is_announced_with_its_field(people, structure):
     html = text(propose(signed_in(people["editrice"]), structure, end="2026-10-30T08:00"))
     assert '<ul class="field__errors" id="id_end_error">' in html
     assert 'aria-invalid="true" aria-describedby="id_end_error" id="id_end"' in html
+
+
+# --- One session of a series ----------------------------------------------------------------
+
+
+@pytest.fixture
+def weekly(structure):
+    # Fridays 9 h–12 h from 23 October 2026.
+    return EventPageFactory(
+        parent=structure,
+        title="Permanence du vendredi",
+        slug="permanence",
+        start=datetime(2026, 10, 23, 9, tzinfo=PARIS),
+        end=datetime(2026, 10, 23, 12, tzinfo=PARIS),
+        recurrence="FREQ=WEEKLY;BYDAY=FR",
+    )
+
+
+def series_data(**overrides) -> dict:
+    return (
+        form_data(
+            title="Permanence du vendredi",
+            start="2026-10-23T09:00",
+            end="2026-10-23T12:00",
+            recurrence="FREQ=WEEKLY;BYDAY=FR",
+            status="programme",
+        )
+        | overrides
+    )
+
+
+def test_a_member_cancels_one_friday_and_it_waits_for_moderation(people, weekly):
+    member = signed_in(people["membre"])
+    response = member.post(
+        f"/evenements/{weekly.pk}/modifier/",
+        series_data(session_date="2026-11-06", session_change="annulee"),
+    )
+    assert response.status_code == 302
+    assert not Occurrence.objects.get(event=weekly, start__date="2026-11-06").cancelled
+
+    decide(signed_in(people["editrice"]), weekly, "approve")
+
+    session = Occurrence.objects.get(event=weekly, original_start__date="2026-11-06")
+    assert session.cancelled
+    feed = Client(HTTP_HOST="localhost").get("/agenda/ics/structure/clef/").content.decode()
+    assert "RECURRENCE-ID;TZID=Europe/Paris:20261106T090000" in feed
+
+
+def test_an_editor_moves_one_friday_to_10h(people, weekly):
+    signed_in(people["editrice"]).post(
+        f"/evenements/{weekly.pk}/modifier/",
+        series_data(
+            session_date="2026-11-13",
+            session_change="deplacee",
+            session_start="2026-11-13T10:00",
+            session_end="2026-11-13T12:00",
+        ),
+    )
+    session = Occurrence.objects.get(event=weekly, original_start__date="2026-11-13")
+    assert session.start == datetime(2026, 11, 13, 10, tzinfo=PARIS)
+    assert session.overridden and not session.cancelled
+    # The other Fridays keep 9 h.
+    other = Occurrence.objects.get(event=weekly, original_start__date="2026-11-20")
+    assert other.start.astimezone(PARIS).hour == 9
+
+
+@pytest.mark.parametrize(
+    ("session", "field", "message"),
+    [
+        (
+            {"session_date": "2026-11-05", "session_change": "annulee"},
+            "session_date",
+            "pas de séance",
+        ),
+        ({"session_date": "2026-11-06"}, "session_change", "annulée ou déplacée"),
+        ({"session_change": "annulee"}, "session_date", "Indiquez la date"),
+        ({"session_date": "2026-11-06", "session_change": "deplacee"}, "session_start", "nouveau"),
+        (
+            {
+                "session_date": "2026-11-06",
+                "session_change": "deplacee",
+                "session_start": "2026-11-06T10:00",
+                "session_end": "2026-11-06T09:00",
+            },
+            "session_end",
+            "après le début",
+        ),
+    ],
+)
+def test_a_session_change_must_make_sense(people, weekly, session, field, message):
+    response = signed_in(people["editrice"]).post(
+        f"/evenements/{weekly.pk}/modifier/", series_data(**session)
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    weekly.refresh_from_db()
+    assert not weekly.has_unpublished_changes
+
+
+def test_single_events_have_no_session_section(people, published):
+    page = text(signed_in(people["editrice"]).get(f"/evenements/{published.pk}/modifier/"))
+    assert "Une séance de la série change" not in page
