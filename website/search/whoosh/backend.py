@@ -41,6 +41,7 @@ from modelsearch.backends.base import (
 from modelsearch.index import class_is_indexed
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
+from . import ranking
 from .analysis import prefix_query_terms, text_query_terms
 from .mapping import (
     ALL_PREFIXES,
@@ -407,27 +408,31 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return {"hits": [], "total": 0, "limit": limit, "complete": True}
         store = self.backend.get_store(index_name(self.model))
         searcher = store.searcher()
+        allowed = store.filter_documents(searcher, filter_query)
         keys = self.sort_keys()
-        # Without block-skipping optimisations whoosh visits every hit once, scoring it and
-        # counting it: the total comes from the same pass as the top hits.
-        options = {
-            "limit": limit,
-            "filter": store.filter_documents(searcher, filter_query),
-            "optimize": False,
-        }
-        if keys:
-            options["sortedby"] = sorting.MultiFacet(
-                [sorting.FieldFacet(name, reverse=reverse) for name, reverse in keys]
-            )
-        results = searcher.search(text_query, **options)
-        hits = [(hit[KEY_FIELD], None if keys else float(hit.score)) for hit in results]
-        total = len(results)
+        if not keys and ranking.supported(text_query, searcher):
+            found, total = ranking.top(searcher, text_query, allowed, limit)
+            hits = [(searcher.stored_fields(docnum)[KEY_FIELD], score) for docnum, score in found]
+        else:
+            hits, total = self._whoosh_search(searcher, text_query, allowed, keys, limit)
         return {
             "hits": hits,
             "total": total,
             "limit": limit,
             "complete": limit is None or len(hits) >= total,
         }
+
+    def _whoosh_search(self, searcher, text_query, allowed, keys, limit):
+        # Without block-skipping optimisations whoosh visits every hit once, scoring it and
+        # counting it: the total comes from the same pass as the top hits.
+        options = {"limit": limit, "filter": allowed, "optimize": False}
+        if keys:
+            options["sortedby"] = sorting.MultiFacet(
+                [sorting.FieldFacet(name, reverse=reverse) for name, reverse in keys]
+            )
+        results = searcher.search(text_query, **options)
+        hits = [(hit[KEY_FIELD], None if keys else float(hit.score)) for hit in results]
+        return hits, len(results)
 
     def facet(self, field_name: str):
         field = self._get_filterable_field(field_name)

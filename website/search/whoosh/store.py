@@ -53,9 +53,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
-from whoosh.idsets import BitSet
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL
+
+from .ranking import DocumentSet
 
 logger = logging.getLogger(__name__)
 
@@ -207,21 +208,22 @@ class IndexStore:
         self._local.searcher = (name, generation, searcher, OrderedDict())
         return searcher
 
-    def filter_documents(self, searcher, query) -> BitSet:
+    def filter_documents(self, searcher, query) -> DocumentSet:
         """The documents a filter query matches, kept with this thread's searcher.
 
         The same filters (live, public, a section) come back search after search, and
-        matching them costs as much as scoring a query's hits.
+        matching them costs as much as scoring a query's hits. A set, not a whoosh BitSet:
+        ranking.py intersects it with a word's postings in C. Not to be modified.
         """
         cached = getattr(self._local, "searcher", None)
         key = repr(query)
         if cached is None or cached[2] is not searcher:
-            return BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+            return DocumentSet(searcher.docs_for_query(query))
         filters = cached[3]
         if key in filters:
             filters.move_to_end(key)
         else:
-            filters[key] = BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+            filters[key] = DocumentSet(searcher.docs_for_query(query))
             if len(filters) > FILTER_CACHE_SIZE:
                 filters.popitem(last=False)
         return filters[key]
