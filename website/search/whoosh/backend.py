@@ -44,12 +44,12 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from . import ranking
 from .analysis import prefix_query_terms, text_query_terms
 from .mapping import (
-    ALL_PREFIXES,
     ALL_TEXT,
     CONTENT_TYPES,
     NULLS,
     PK_NUMBER,
     PK_STRING,
+    PREFIX_COLUMNS,
     boost_of,
     build_document,
     build_schema,
@@ -485,11 +485,16 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
                 field.field_name: field for field in self.model.get_autocomplete_search_fields()
             }
             return [
-                ("a_" + column_name(autocomplete[name], self.model), 1.0)
+                (PREFIX_COLUMNS + column_name(autocomplete[name], self.model), 1.0)
                 for name in self.fields
                 if name in autocomplete
             ]
-        return [(ALL_PREFIXES, 1.0)]
+        reader = self.backend.get_store(index_name(self.model)).searcher().reader()
+        return [
+            (name, 1.0)
+            for name in sorted(reader.indexed_field_names())
+            if name.startswith(PREFIX_COLUMNS)
+        ]
 
     def _terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(prefix_query_terms(text)))[:MAX_QUERY_TERMS]

@@ -9,8 +9,9 @@ field needs no schema migration:
     all         every SearchField, related ones included, each with its boost: what a
                 search looks in (see analysis.py)
     t_<column>  one SearchField, for search(fields=[...])
-    ac          every AutocompleteField, as prefixes
-    a_<column>  one AutocompleteField, for autocomplete(fields=[...])
+    a_<column>  one AutocompleteField, related ones included, as prefixes: an autocomplete
+                looks in all of them, or in those of autocomplete(fields=[...]) (no copy of
+                them all in one field: prefixes are most of an index's postings)
     fi_<column> a FilterField holding integers, booleans, dates, times (as integers)
     ff_<column> a FilterField holding floats and decimals
     fs_<column> any other FilterField, as exact strings
@@ -52,7 +53,8 @@ logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = "ct"
 ALL_TEXT = "all"
-ALL_PREFIXES = "ac"
+# The start of the autocomplete columns' names: an autocomplete on every field searches them all.
+PREFIX_COLUMNS = "a_"
 NULLS = "null"
 PK_NUMBER = "pkn"
 PK_STRING = "pks"
@@ -90,20 +92,20 @@ def build_schema(language: str) -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         ct=fields.KEYWORD(),
         all=text(sections=True),
-        ac=prefixes(),
         null=fields.KEYWORD(),
         # Only sorted on, never searched: one term is enough.
         pkn=fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=0),
         pks=fields.ID(sortable=True),
     )
     schema.add("t_*", text(), glob=True)
-    schema.add("a_*", prefixes(), glob=True)
-    # A 64-bit number is indexed at 64 / shift_step precisions, for fast ranges; 16 keeps a
-    # page's dozen filter fields from outweighing its words (4 terms a value instead of 16).
+    schema.add(PREFIX_COLUMNS + "*", prefixes(), glob=True)
+    # A 64-bit number is indexed at 64 / shift_step precisions, for fast ranges. 32 (two terms
+    # a value) keeps a page's dozen filter fields from outweighing its words; with 16, they
+    # were a third of a rebuild's postings.
     schema.add(
-        "fi_*", fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=16), glob=True
+        "fi_*", fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=32), glob=True
     )
-    schema.add("ff_*", fields.NUMERIC(float, sortable=True, shift_step=16), glob=True)
+    schema.add("ff_*", fields.NUMERIC(float, sortable=True, shift_step=32), glob=True)
     schema.add("fs_*", fields.ID(sortable=True), glob=True)
     return schema
 
@@ -274,7 +276,6 @@ class _Parts:
     def __init__(self):
         self.all = []
         self.text = {}
-        self.prefixes = []
         self.prefix_fields = {}
         self.filters = {}
         self.declared = set()
@@ -330,9 +331,7 @@ def _collect(parts: _Parts, obj, model, search_fields, prefix: str | None) -> No
         elif isinstance(field, AutocompleteField):
             text = text_value(field.get_value(obj))
             if text:
-                parts.prefixes.append(text)
-                if top_level:
-                    parts.add(parts.prefix_fields, "a_" + column, text)
+                parts.add(parts.prefix_fields, PREFIX_COLUMNS + column, text)
         elif isinstance(field, SearchField):
             text = text_value(field.get_value(obj))
             if text:
@@ -361,8 +360,6 @@ def build_document(obj) -> dict | None:
         document[PK_STRING] = force_str(obj.pk)
     if parts.all:
         document[ALL_TEXT] = boosted_sections(parts.all)
-    if parts.prefixes:
-        document[ALL_PREFIXES] = "\n".join(parts.prefixes)
     for bucket in (parts.text, parts.prefix_fields):
         for name, texts in bucket.items():
             document[name] = "\n".join(texts)
