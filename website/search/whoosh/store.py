@@ -440,7 +440,10 @@ class Rebuild:
     start() → add() as often as needed → finish(); abort() (or dying) leaves CURRENT as it was.
     """
 
-    def __init__(self, store: IndexStore, *, limitmb: int = 128):
+    # Whoosh sorts a writer's postings in memory up to limitmb, then spills sorted runs to disk
+    # and merges them at commit. At 128 MB a 17,000-page rebuild spilled, and took half as long
+    # again as at 512 (44 s against 30 s of CPU), for a peak of 540 MB instead of 300.
+    def __init__(self, store: IndexStore, *, limitmb: int = 512):
         self.store = store
         self.limitmb = limitmb
         self.generation = None
