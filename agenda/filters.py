@@ -6,13 +6,13 @@ message on the pages and left out; a feed asked for with one does not exist (404
 """
 
 from functools import cache
+from html import escape
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,6 @@ from agenda import selectors
 from agenda.models import Category
 from structures.directory import TermChoiceField
 from structures.models import Vocabulary
-from structures.selectors import directory_communes
 
 # The order of the canonical query string: changing it changes every subscribed feed's URL.
 FIELD_ORDER = ("structure", "categorie", "mot_cle", "commune", "lieu", "public")
@@ -39,21 +38,19 @@ class PublicsField(TermChoiceField):
 
 
 class QuickSelect(forms.Select):
-    """A <select> written in Python: a network lists hundreds of structures and places, which
-    Django's one-template-per-option rendering takes a tenth of a second to write."""
+    """A <select> written in Python: a network lists hundreds of structures, places and tags,
+    which Django's one-template-per-option rendering (or format_html per option) takes a tenth
+    of a second to write. Every key and label is escaped."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs) | {"name": name}
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) == chosen else "", label)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
 
 
 def _select(label: str) -> forms.ChoiceField:
@@ -70,30 +67,32 @@ class AgendaFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read lazily and once: a feed without filters runs none of these queries.
-        self.structures = cache(selectors.filter_structures)
-        self.tags = cache(selectors.filter_tags)
-        self.communes = cache(directory_communes)
-        self.places = cache(selectors.filter_places)
+        # Read lazily and once: a feed without filters reads none of them.
+        self.choices = cache(selectors.filter_choices)
         self._choices(
             "structure",
             _("Toutes les structures"),
             lambda: [(slug, title) for slug, title, _path in self.structures()],
         )
         self._choices("categorie", _("Tous les types"), lambda: Category.choices)
-        self._choices("mot_cle", _("Tous les mots-clés"), self.tags)
+        self._choices("mot_cle", _("Tous les mots-clés"), lambda: self.choices()["tags"])
         self._choices(
-            "commune", _("Toutes les communes"), lambda: [(c, c) for c in self.communes()]
+            "commune",
+            _("Toutes les communes"),
+            lambda: [(c, c) for c in self.choices()["communes"]],
         )
         self._choices(
             "lieu",
             _("Tous les lieux"),
             lambda: [
                 (str(pk), f"{title} ({commune})" if commune else title)
-                for pk, title, commune in self.places()
+                for pk, title, commune in self.choices()["places"]
             ],
         )
         self.fields["public"].error_messages["invalid_choice"] = UNKNOWN
+
+    def structures(self) -> list[tuple[str, str, str]]:
+        return self.choices()["structures"]
 
     def _choices(self, name: str, everything: str, options) -> None:
         field = self.fields[name]

@@ -9,16 +9,27 @@ from datetime import datetime, time, timedelta
 from taggit.models import Tag
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Cast, Coalesce
 
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 
 from agenda import rights
 from agenda.models import EventModerationTask, EventPage, EventProposal, Occurrence
 from agenda.recurrence import PARIS, horizon
 from structures.models import LieuPage, StructurePage
-from structures.selectors import with_structure
+from structures.selectors import directory_communes, with_structure
 from website.queries import without_restricted
 
 
@@ -236,6 +247,50 @@ def filtered_events(
         )
         events = events.filter(Exists(links))
     return events
+
+
+# A tag renamed or a page hidden without Wagtail's actions shows in the filters within this time.
+FILTER_CHOICES_SECONDS = 3600
+
+
+def _latest_pk(model) -> Subquery:
+    return Subquery(model.objects.order_by("-pk").values("pk")[:1])
+
+
+def pages_version() -> tuple:
+    """What moves when a page is created, published, unpublished, moved or deleted (Wagtail logs
+    each of these) or a view restriction is set or lifted. One query on primary keys, whatever
+    the size of the network."""
+    # COUNT as a plain function: one row, without the GROUP BY an aggregate would bring.
+    restrictions = PageViewRestriction.objects.order_by().annotate(
+        count=Func("pk", function="COUNT")
+    )
+    return (
+        Page.objects.order_by("-pk")
+        .annotate(
+            log=_latest_pk(PageLogEntry),
+            restriction=_latest_pk(PageViewRestriction),
+            restrictions=Subquery(restrictions.values("count")[:1]),
+        )
+        .values_list("pk", "log", "restriction", "restrictions")[:1]
+        .get()
+    )
+
+
+def filter_choices() -> dict[str, list]:
+    """The filters' choices, from the cache while the pages stay as they were: reading them
+    anew takes four queries over the whole network."""
+    key = "agenda-filter-choices:" + "-".join(map(str, pages_version()))
+    choices = cache.get(key)
+    if choices is None:
+        choices = {
+            "structures": filter_structures(),
+            "tags": filter_tags(),
+            "communes": directory_communes(),
+            "places": filter_places(),
+        }
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
 
 
 def filter_structures() -> list[tuple[str, str, str]]:

@@ -5,7 +5,6 @@ import hashlib
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,8 @@ from website.queries import without_restricted
 FEED_CACHE_SECONDS = 24 * 3600
 # Sessions shown at most on one month, planning or print page (the list view pages instead).
 SHOWN_LIMIT = 500
+# Pages of the list view past this one are the first: a crafted number reads no further.
+MAX_PAGE = 1000
 VIEWS = [
     ("listing", gettext_lazy("Liste")),
     ("week", gettext_lazy("Cette semaine")),
@@ -86,9 +87,26 @@ def _bounded(occurrences) -> tuple[list, bool]:
     return items[:SHOWN_LIMIT], len(items) > SHOWN_LIMIT
 
 
+def _page_number(request) -> int:
+    """The asked page; the first for anything but a number up to MAX_PAGE."""
+    text = request.GET.get("page", "")
+    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
 def _paged(page, request, occurrences) -> dict:
-    shown = Paginator(occurrences, page.per_page).get_page(request.GET.get("page"))
-    return {"occurrences": shown, "days": periods.by_day(shown)}
+    """One page of sessions and its neighbours, without a total: counting every upcoming session
+    of the network costs more than reading the page. The row after the page tells if a next
+    page exists (0: none)."""
+    number = _page_number(request)
+    first = (number - 1) * page.per_page
+    rows = list(occurrences[first : first + page.per_page + 1])
+    shown = rows[: page.per_page]
+    has_next = len(rows) > page.per_page
+    return {
+        "days": periods.by_day(shown),
+        "pager": {"number": number, "previous": number - 1, "next": number + 1 if has_next else 0},
+    }
 
 
 def agenda_listing(page, request):

@@ -120,6 +120,26 @@ def test_filters_are_a_get_form_with_a_label_for_every_control(client, network):
     assert "Aucun événement ne correspond" not in html
 
 
+def test_the_filters_choices_follow_what_is_published_and_escape_their_labels(
+    client, network, place
+):
+    def choices() -> str:
+        html = client.get("/agenda/").content.decode()
+        start = html.index('<form class="agenda-filters"')
+        return html[start : html.index("</form>", start)]
+
+    assert "Espace numérique du Piochet" in choices()  # the choices are now in the cache
+    StructurePageFactory(
+        parent=StructureIndexPage.objects.get(), title="<b>Bazar & Cie</b>", slug="bazar"
+    )
+    place.unpublish()
+    form = choices()
+    assert '<option value="bazar">&lt;b&gt;Bazar &amp; Cie&lt;/b&gt;</option>' in form
+    assert "<b>Bazar" not in form
+    assert "Espace numérique du Piochet" not in form
+    assert '<option value="agate">Agate</option>' in form
+
+
 def test_nothing_matching_says_so_and_offers_to_clear_the_filters(client, network):
     html = client.get("/agenda/?structure=clef&mot_cle=tablette").content.decode()
     assert "Aucun événement ne correspond à ces critères." in html
@@ -170,6 +190,28 @@ def test_unknown_parameters_are_ignored(client, network):
     response = client.get("/agenda/?foo=bar&page=abc")
     assert response.status_code == 200
     assert len(titles(response.content.decode())) == 4
+
+
+def test_the_list_pages_by_thirty_with_previous_and_next_but_no_total(client, structure):
+    for n in range(31):
+        event(structure, f"Séance {n:02d}", at(20, 9, minute=n))
+    first = client.get("/agenda/").content.decode()
+    pager = first[first.index('<nav class="pagination"') :]
+    assert "Séance 29" in first
+    assert "Séance 30" not in first
+    assert 'href="?page=2" rel="next">Page suivante</a>' in pager
+    assert "<span>Page 1</span>" in pager
+    assert 'rel="prev"' not in pager
+    second = client.get("/agenda/?page=2").content.decode()
+    assert "Séance 30" in second
+    assert "Séance 29" not in second
+    assert 'href="?page=1" rel="prev">Page précédente</a>' in second
+    assert 'rel="next"' not in second
+    for crafted in ("abc", "0", "-1", "99999999999999", "%C2%B2", "2%00"):
+        response = client.get(f"/agenda/?page={crafted}")
+        assert response.status_code in (200, 400), crafted
+        if response.status_code == 200:
+            assert "Séance 00" in response.content.decode(), crafted
 
 
 def test_the_feeds_of_a_filtered_agenda_have_one_canonical_url(client, network):
