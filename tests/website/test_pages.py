@@ -154,3 +154,12 @@ def test_a_server_error_shows_the_french_500_page_with_its_security_headers(clie
     assert "Une erreur est survenue" in page
     assert "a bug" not in page
     assert "Content-Security-Policy" in response.headers
+
+
+def test_the_footer_links_the_legal_pages_only(client, home):
+    from website.models import StandardPage
+
+    home.add_child(instance=StandardPage(title="Une page parmi d'autres", slug="autre"))
+    footer = client.get("/").content.decode().split("<footer", 1)[1]
+    assert "Mentions légales" in footer
+    assert "Une page parmi d" not in footer

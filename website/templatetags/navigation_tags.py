@@ -4,6 +4,9 @@ from wagtail.models import Site
 
 from website.models import HomePage, NetworkSettings, StandardPage
 from website.queries import without_restricted
+from website.setup import STANDARD_PAGES
+
+LEGAL_SLUGS = [slug for slug, _title in STANDARD_PAGES]
 
 register = template.Library()
 
@@ -39,10 +42,12 @@ def main_navigation(context):
 def site_footer(context):
     request = context.get("request")
     home = _home_for(request)
+    # The pages setup_site creates (about, legal notice, personal data, accessibility), not
+    # every standard page under the home page: there may be thousands.
     legal_pages = (
-        without_restricted(home.get_children().live().type(StandardPage)).only(
-            "id", "title", "url_path"
-        )
+        without_restricted(
+            home.get_children().live().type(StandardPage).filter(slug__in=LEGAL_SLUGS)
+        ).only("id", "title", "url_path")
         if home
         else []
     )
