@@ -22,8 +22,8 @@ def searcher(tmp_path):
             writer.add_document(
                 id=str(number),
                 ct="website.standardpage",
-                all=boosted_sections([(" ".join(words[:2]), 2.0), (" ".join(words * 2), 1.0)]),
-                t_title=" ".join(words[:2]),
+                t_title=boosted_sections([(" ".join(words[:2]), 2.0)]),
+                t_body=boosted_sections([(" ".join(words), 1.0), (" ".join(words[::-1]), 1.0)]),
             )
         writer.commit(merge=False)
     writer = ix.writer()
@@ -36,13 +36,16 @@ def searcher(tmp_path):
 
 
 QUERIES = [
-    wq.Term("all", "atelier"),
-    wq.And([wq.Term("all", "atelier"), wq.Term("all", "numer")]),
-    wq.Or([wq.Term("all", "caf", boost=2.0), wq.Term("all", "famill")]),
+    wq.Term("t_body", "atelier"),
+    wq.And([wq.Term("t_body", "atelier"), wq.Term("t_body", "numer")]),
+    wq.Or([wq.Term("t_body", "caf", boost=2.0), wq.Term("t_body", "famill")]),
     wq.And(
-        [wq.Or([wq.Term("t_title", "emploi"), wq.Term("all", "emploi")]), wq.Term("all", "tablet")]
+        [
+            wq.Or([wq.Term("t_title", "emploi"), wq.Term("t_body", "emploi")]),
+            wq.Term("t_body", "tablet"),
+        ]
     ),
-    wq.Term("all", "absent"),
+    wq.Term("t_body", "absent"),
 ]
 
 
@@ -63,6 +66,6 @@ def test_postings_ranking_matches_whoosh(searcher, query, limit):
 
 
 def test_phrases_and_fuzzy_words_are_left_to_whoosh(searcher):
-    assert not ranking.supported(wq.Phrase("all", ["atelier", "numer"]), searcher)
-    assert not ranking.supported(wq.FuzzyTerm("all", "atelie"), searcher)
-    assert not ranking.supported(wq.Not(wq.Term("all", "caf")), searcher)
+    assert not ranking.supported(wq.Phrase("t_body", ["atelier", "numer"]), searcher)
+    assert not ranking.supported(wq.FuzzyTerm("t_body", "atelie"), searcher)
+    assert not ranking.supported(wq.Not(wq.Term("t_body", "caf")), searcher)

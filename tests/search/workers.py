@@ -17,7 +17,7 @@ from website.search.whoosh.store import IndexStore
 
 
 def document(key: str) -> dict:
-    return {"id": key, "ct": "tests.document", "all": f"atelier numérique {key}"}
+    return {"id": key, "ct": "tests.document", "t_body": f"atelier numérique {key}"}
 
 
 def open_store(path, lock_wait: float = 2.0) -> IndexStore:
@@ -81,7 +81,7 @@ def reader(path, start, stop, errors):
     searches = 0
     while not stop.is_set() or searches == 0:
         searcher = store.searcher()
-        hits = searcher.search(Term("all", text_query_terms("atelier", "fr")[0]), limit=5)
+        hits = searcher.search(Term("t_body", text_query_terms("atelier", "fr")[0]), limit=5)
         assert len(hits) > 0, "a search found nothing during the rebuild"
         searches += 1
 

@@ -5,10 +5,9 @@ Full-text fields fold case and accents, drop stop words and stem, so "demarches"
 every prefix of every word instead of stems: stemming would break prefixes ("programm" is not
 a prefix of the stem "program").
 
-The text of all of a document's SearchFields goes into one field, in sections that each carry
-their field's boost: a word's weight in the document is the sum of its occurrences' boosts, so
-a title word (boost 2) counts twice. One field, so each query word is one posting list to read,
-however many boosts the models use.
+Each SearchField's text is indexed in sections that carry the field's boost (one section per
+value, for related objects): a word's weight in the document is the sum of its occurrences'
+boosts, so a title word (boost 2) counts twice, and a phrase never spans two values.
 """
 
 from functools import cache

@@ -44,13 +44,12 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from . import ranking
 from .analysis import prefix_query_terms, text_query_terms
 from .mapping import (
-    ALL_TEXT,
     CONTENT_TYPES,
     NULLS,
     PK_NUMBER,
     PK_STRING,
     PREFIX_COLUMNS,
-    boost_of,
+    TEXT_COLUMNS,
     build_document,
     build_schema,
     column_name,
@@ -184,11 +183,19 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 field.field_name: field for field in self.model.get_searchable_search_fields()
             }
             return [
-                ("t_" + column_name(searchable[name], self.model), boost_of(searchable[name]))
+                (TEXT_COLUMNS + column_name(searchable[name], self.model), 1.0)
                 for name in self.fields
                 if name in searchable
             ]
-        return [(ALL_TEXT, 1.0)]
+        return self._indexed_columns(TEXT_COLUMNS)
+
+    def _indexed_columns(self, prefix: str) -> list[tuple[str, float]]:
+        """Every column of the index whose name starts with `prefix`: a search on all fields
+        looks in each (their boosts are in the indexed words' weights)."""
+        reader = self.backend.get_store(index_name(self.model)).searcher().reader()
+        return [
+            (name, 1.0) for name in sorted(reader.indexed_field_names()) if name.startswith(prefix)
+        ]
 
     def _terms(self, text: str) -> list[str]:
         terms = text_query_terms(text, self.backend.language)
@@ -489,12 +496,7 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
                 for name in self.fields
                 if name in autocomplete
             ]
-        reader = self.backend.get_store(index_name(self.model)).searcher().reader()
-        return [
-            (name, 1.0)
-            for name in sorted(reader.indexed_field_names())
-            if name.startswith(PREFIX_COLUMNS)
-        ]
+        return self._indexed_columns(PREFIX_COLUMNS)
 
     def _terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(prefix_query_terms(text)))[:MAX_QUERY_TERMS]

@@ -6,9 +6,10 @@ field needs no schema migration:
 
     id          the primary key (stored, unique): the document's key
     ct          the model's label and its indexed ancestors' ("wagtailcore.page")
-    all         every SearchField, related ones included, each with its boost: what a
-                search looks in (see analysis.py)
-    t_<column>  one SearchField, for search(fields=[...])
+    t_<column>  one SearchField, related ones included, its words weighted by its boost
+                (see analysis.py): a search looks in all of them, or in those of
+                search(fields=[...]) (no copy of them all in one field: that doubled the
+                text's postings, and postings are what a rebuild spends its time on)
     a_<column>  one AutocompleteField, related ones included, as prefixes: an autocomplete
                 looks in all of them, or in those of autocomplete(fields=[...]) (no copy of
                 them all in one field: prefixes are most of an index's postings)
@@ -52,7 +53,8 @@ from .store import KEY_FIELD
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = "ct"
-ALL_TEXT = "all"
+# The start of the full-text columns' names: a search on every field searches them all.
+TEXT_COLUMNS = "t_"
 # The start of the autocomplete columns' names: an autocomplete on every field searches them all.
 PREFIX_COLUMNS = "a_"
 NULLS = "null"
@@ -82,8 +84,8 @@ EPOCH = datetime.datetime(1970, 1, 1)
 
 
 def build_schema(language: str) -> fields.Schema:
-    def text(sections=False):
-        return fields.TEXT(analyzer=text_analyzer(language, sections), phrase=True)
+    def text():
+        return fields.TEXT(analyzer=text_analyzer(language, sections=True), phrase=True)
 
     def prefixes():
         return fields.TEXT(analyzer=prefix_analyzer(), phrase=False)
@@ -91,13 +93,12 @@ def build_schema(language: str) -> fields.Schema:
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True),
         ct=fields.KEYWORD(),
-        all=text(sections=True),
         null=fields.KEYWORD(),
         # Only sorted on, never searched: one term is enough.
         pkn=fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=0),
         pks=fields.ID(sortable=True),
     )
-    schema.add("t_*", text(), glob=True)
+    schema.add(TEXT_COLUMNS + "*", text(), glob=True)
     schema.add(PREFIX_COLUMNS + "*", prefixes(), glob=True)
     # A 64-bit number is indexed at 64 / shift_step precisions, for fast ranges. 32 (two terms
     # a value) keeps a page's dozen filter fields from outweighing its words; with 16, they
@@ -274,7 +275,6 @@ def _related_objects(field: RelatedFields, obj) -> list:
 
 class _Parts:
     def __init__(self):
-        self.all = []
         self.text = {}
         self.prefix_fields = {}
         self.filters = {}
@@ -335,9 +335,7 @@ def _collect(parts: _Parts, obj, model, search_fields, prefix: str | None) -> No
         elif isinstance(field, SearchField):
             text = text_value(field.get_value(obj))
             if text:
-                parts.all.append((text, boost_of(field)))
-                if top_level:
-                    parts.add(parts.text, "t_" + column, text)
+                parts.add(parts.text, TEXT_COLUMNS + column, (text, boost_of(field)))
 
 
 def build_document(obj) -> dict | None:
@@ -358,11 +356,10 @@ def build_document(obj) -> dict | None:
         document[PK_NUMBER] = obj.pk
     else:
         document[PK_STRING] = force_str(obj.pk)
-    if parts.all:
-        document[ALL_TEXT] = boosted_sections(parts.all)
-    for bucket in (parts.text, parts.prefix_fields):
-        for name, texts in bucket.items():
-            document[name] = "\n".join(texts)
+    for name, sections in parts.text.items():
+        document[name] = boosted_sections(sections)
+    for name, texts in parts.prefix_fields.items():
+        document[name] = "\n".join(texts)
     for name, values in parts.filters.items():
         document[name] = values if len(values) > 1 else values[0]
     nulls = sorted(name for name in parts.declared if name not in parts.filters)
