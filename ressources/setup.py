@@ -8,10 +8,15 @@ from website.setup import (
     grant_page_permissions,
 )
 
+# Facilitators keep the list of themes (the wiki's structure); participants choose among them.
+THEME_PERMISSIONS = ["add_theme", "change_theme", "delete_theme", "view_theme"]
+
 
 def setup(*, home) -> None:
     wiki = ensure_child(
         home, RessourceIndexPage, title="Ressources", slug="ressources", show_in_menus=True
     )
-    grant_page_permissions(ensure_group(FACILITATORS), wiki, FULL_PAGE_PERMISSIONS)
+    grant_page_permissions(
+        ensure_group(FACILITATORS, codenames=THEME_PERMISSIONS), wiki, FULL_PAGE_PERMISSIONS
+    )
     grant_page_permissions(ensure_group(PARTICIPANTS), wiki, CONTRIBUTOR_PAGE_PERMISSIONS)

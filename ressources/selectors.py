@@ -1,0 +1,78 @@
+"""Reads for the wiki's home and its resource pages."""
+
+from taggit.models import Tag
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from ressources.models import RessourceIndexPage, RessourcePage, RessourceTag, Theme
+from website.queries import without_restricted
+
+
+def published_ressources() -> QuerySet:
+    """Live, public resources, most recently updated first, with what their cards show (themes,
+    tags) prefetched: a fixed number of queries whatever their number."""
+    pages = without_restricted(RessourcePage.objects.live()).defer_streamfields()
+    return pages.prefetch_related("themes", "tagged_items__tag").order_by(
+        "-last_published_at", "-pk"
+    )
+
+
+def filtered(ressources: QuerySet, *, theme=None, tag: str = "", kind: str = "") -> QuerySet:
+    if theme is not None:
+        ressources = ressources.filter(
+            Exists(
+                RessourcePage.themes.through.objects.filter(
+                    ressourcepage_id=OuterRef("pk"), theme=theme
+                )
+            )
+        )
+    if tag:
+        ressources = ressources.filter(
+            Exists(RessourceTag.objects.filter(content_object_id=OuterRef("pk"), tag__slug=tag))
+        )
+    if kind:
+        ressources = ressources.filter(kind=kind)
+    return ressources
+
+
+def _live_count(relation: str) -> Count:
+    live = without_restricted(RessourcePage.objects.live()).values("pk")
+    return Count(relation, filter=Q(**{f"{relation}__in": live}), distinct=True)
+
+
+def themes_with_counts() -> list[Theme]:
+    """Every theme with its number of published resources (`count`), in one query."""
+    return list(Theme.objects.annotate(count=_live_count("ressources")).order_by("name"))
+
+
+def tags_in_use(limit: int = 30) -> list[Tag]:
+    """The wiki's most used tags (not the agenda's or the structures'), by use then name."""
+    links = RessourceTag.objects.filter(
+        content_object__in=without_restricted(RessourcePage.objects.live()).values("pk")
+    )
+    counts = (
+        Tag.objects.filter(pk__in=links.values("tag_id"))
+        .annotate(
+            count=Count(
+                "ressources_ressourcetag_items",
+                filter=Q(ressources_ressourcetag_items__in=links),
+                distinct=True,
+            )
+        )
+        .order_by("-count", "name")
+    )
+    return list(counts[:limit])
+
+
+def recently_updated(limit: int = 5) -> list[RessourcePage]:
+    pages = without_restricted(RessourcePage.objects.live()).defer_streamfields()
+    return list(pages.order_by("-last_published_at", "-pk")[:limit])
+
+
+def sub_ressources(page: RessourcePage) -> QuerySet:
+    return without_restricted(RessourcePage.objects.child_of(page).live()).defer_streamfields()
+
+
+def wiki_url() -> str:
+    index = RessourceIndexPage.objects.live().only("id", "url_path").first()
+    return index.url if index else ""

@@ -1,0 +1,76 @@
+"""The wiki's pages: the context their page models hand to their templates."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ressources import selectors
+from ressources.models import Kind, RessourceIndexPage, RessourcePage, Theme
+from ressources.rights import may_add_under, may_edit
+
+
+class RessourceFilters(forms.Form):
+    theme = forms.ModelChoiceField(
+        Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=_("Thème"),
+        empty_label=_("Tous les thèmes"),
+        error_messages={"invalid_choice": _("Ce thème n'existe pas.")},
+    )
+    type = forms.ChoiceField(
+        choices=[("", _("Tous les types")), *Kind.choices],
+        required=False,
+        label=_("Type"),
+        error_messages={"invalid_choice": _("Ce type de ressource n'existe pas.")},
+    )
+    mot_cle = forms.SlugField(
+        max_length=100,
+        required=False,
+        label=_("Mot-clé"),
+        error_messages={"invalid": _("Ce mot-clé n'est pas valide.")},
+    )
+
+
+def _add_url(user, parent) -> str:
+    if not may_add_under(user, parent):
+        return ""
+    return reverse("wagtailadmin_pages:add", args=["ressources", "ressourcepage", parent.pk])
+
+
+def wiki_home_context(index: RessourceIndexPage, request) -> dict:
+    filters = RessourceFilters(request.GET)
+    ressources = selectors.published_ressources()
+    if filters.is_valid():
+        data = filters.cleaned_data
+        ressources = selectors.filtered(
+            ressources, theme=data["theme"], tag=data["mot_cle"], kind=data["type"]
+        )
+    else:
+        ressources = ressources.none()
+    paginator = Paginator(ressources, index.per_page)
+    return {
+        "filters": filters,
+        "filtered": any(request.GET.get(name) for name in filters.fields),
+        "ressources": paginator.get_page(request.GET.get("page")),
+        "themes": selectors.themes_with_counts(),
+        "tags": selectors.tags_in_use(),
+        "recent": selectors.recently_updated(),
+        "add_url": _add_url(request.user, index),
+        "wiki_url": index.url,
+    }
+
+
+def ressource_context(page: RessourcePage, request) -> dict:
+    user = request.user
+    return {
+        "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk])
+        if may_edit(user, page)
+        else "",
+        "add_url": _add_url(user, page),
+        "sub_ressources": selectors.sub_ressources(page),
+        "related_structures": page.related_structures.live().order_by("title"),
+        "used_by": page.used_by.live().order_by("title"),
+        "wiki_url": selectors.wiki_url(),
+    }
