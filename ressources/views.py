@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ressources import selectors
+from ressources import discussion, following, history, selectors
 from ressources.models import Kind, RessourceIndexPage, RessourcePage, Theme
 from ressources.rights import may_add_under, may_edit
 
@@ -59,6 +59,8 @@ def wiki_home_context(index: RessourceIndexPage, request) -> dict:
         "recent": selectors.recently_updated(),
         "add_url": _add_url(request.user, index),
         "wiki_url": index.url,
+        **discussion.home_context(request, index),
+        **following.home_context(request, index),
     }
 
 
@@ -73,4 +75,7 @@ def ressource_context(page: RessourcePage, request) -> dict:
         "related_structures": page.related_structures.live().order_by("title"),
         "used_by": page.used_by.live().order_by("title"),
         "wiki_url": selectors.wiki_url(),
+        **history.page_context(request, page),
+        **discussion.page_context(request, page),
+        **following.page_context(request, page),
     }

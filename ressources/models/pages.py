@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
@@ -17,7 +18,7 @@ from ressources.blocks import RessourceBodyBlock
 from website.models import BasePage, IndexPage
 
 
-class RessourceIndexPage(IndexPage):
+class RessourceIndexPage(RoutablePageMixin, IndexPage):
     """ "Ressources": the home of the shared wiki."""
 
     parent_page_types = ["website.HomePage"]
@@ -33,6 +34,20 @@ class RessourceIndexPage(IndexPage):
         from ressources.views import wiki_home_context  # views read selectors, which import this
 
         return super().get_context(request, *args, **kwargs) | wiki_home_context(self, request)
+
+    # The routes hand over to the modules that own each part of the wiki (imported late: they
+    # read selectors, which import these models).
+    @path("modifications/")
+    def recent_changes(self, request):
+        from ressources.following import recent_changes
+
+        return recent_changes(request, self)
+
+    @path("modifications/atom.xml")
+    def recent_changes_feed(self, request):
+        from ressources.following import recent_changes_feed
+
+        return recent_changes_feed(request, self)
 
 
 class Theme(models.Model):
@@ -131,7 +146,7 @@ class RessourceTag(TaggedItemBase):
     )
 
 
-class RessourcePage(BasePage):
+class RessourcePage(RoutablePageMixin, BasePage):
     """A resource of the wiki, written and published by participants; it may have sub-pages."""
 
     summary = models.CharField(_("résumé"), max_length=300)
@@ -199,6 +214,36 @@ class RessourcePage(BasePage):
         from ressources.views import ressource_context  # views read selectors, which import this
 
         return super().get_context(request, *args, **kwargs) | ressource_context(self, request)
+
+    @path("historique/")
+    def history(self, request):
+        from ressources.history import history
+
+        return history(request, self)
+
+    @path("historique/<int:revision_id>/")
+    def version(self, request, revision_id):
+        from ressources.history import version
+
+        return version(request, self, revision_id)
+
+    @path("comparer/")
+    def compare(self, request):
+        from ressources.history import compare
+
+        return compare(request, self)
+
+    @path("commentaires/", name="comment")
+    def comment(self, request):
+        from ressources.discussion import post_comment
+
+        return post_comment(request, self)
+
+    @path("suivre/", name="follow")
+    def follow(self, request):
+        from ressources.following import follow_page
+
+        return follow_page(request, self)
 
     @property
     def audience_labels(self) -> list[str]:
