@@ -7,6 +7,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from tests.search import workers
+from website.search.whoosh import store as store_module
 from website.search.whoosh.store import CURRENT, FAILED
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,33 @@ def test_searches_answer_from_the_old_index_until_a_rebuild_swaps_in(tmp_path):
 
     rebuild.finish()
     assert workers.keys(store) == {"rebuilt", "edited"}
+
+
+def test_a_large_rebuild_is_written_by_several_processes(tmp_path, monkeypatch):
+    # Past PARALLEL_FROM documents, whoosh's multiprocess writer shares the work: one segment
+    # per process, every document there once, edits made meanwhile replayed on top.
+    monkeypatch.setattr(store_module, "PARALLEL_FROM", 40)
+    store = workers.open_store(tmp_path / "index")
+    store.rebuild_processes = 2
+    store.write(add=[workers.document("old")])
+    rebuild = store.rebuild().start()
+    rebuild.add(workers.document(f"d{item}") for item in range(300))
+    store.write(add=[workers.document("edited")], delete=["d7"])
+    rebuild.finish()
+
+    expected = {f"d{item}" for item in range(300)} - {"d7"} | {"edited"}
+    assert workers.keys(store) == expected
+    assert len(store.index().reader().leaf_readers()) >= 2
+
+
+def test_a_small_rebuild_stays_in_one_process_and_one_segment(tmp_path):
+    store = workers.open_store(tmp_path / "index")
+    store.rebuild_processes = 2
+    rebuild = store.rebuild().start()
+    rebuild.add(workers.document(f"d{item}") for item in range(30))
+    rebuild.finish()
+    assert workers.keys(store) == {f"d{item}" for item in range(30)}
+    assert len(store.index().reader().leaf_readers()) == 1
 
 
 def test_many_small_edits_are_merged_into_few_segments(tmp_path):

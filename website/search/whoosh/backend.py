@@ -14,6 +14,7 @@ Settings (`WAGTAILSEARCH_BACKENDS` or `MODELSEARCH_BACKENDS` entry):
     SWAP_WAIT   seconds the end of a rebuild waits for the index (default 60)
 """
 
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -71,17 +72,21 @@ _stores = {}
 _stores_guard = threading.Lock()
 
 
-def get_store(path: Path, language: str, lock_wait: float, swap_wait: float) -> IndexStore:
+def get_store(
+    path: Path, language: str, lock_wait: float, swap_wait: float, rebuild_processes: int = 1
+) -> IndexStore:
     """One store per directory and process: it holds the cached readers and searchers."""
     key = (str(path.resolve()), language)
+    waits = (lock_wait, swap_wait, rebuild_processes)
     with _stores_guard:
         store = _stores.get(key)
-        if store is None or (store.lock_wait, store.swap_wait) != (lock_wait, swap_wait):
+        if store is None or (store.lock_wait, store.swap_wait, store.rebuild_processes) != waits:
             store = IndexStore(
                 path,
                 lambda: build_schema(language),
                 lock_wait=lock_wait,
                 swap_wait=swap_wait,
+                rebuild_processes=rebuild_processes,
             )
             _stores[key] = store
         return store
@@ -568,9 +573,19 @@ class WhooshSearchBackend(BaseSearchBackend):
         self.language = params.get("LANGUAGE", "en")
         self.lock_wait = float(params.get("LOCK_WAIT", 2.0))
         self.swap_wait = float(params.get("SWAP_WAIT", 60.0))
+        # A rebuild of many documents writes with one process per core, up to four.
+        self.rebuild_processes = int(
+            params.get("REBUILD_PROCESSES", min(4, len(os.sched_getaffinity(0))))
+        )
 
     def get_store(self, name: str) -> IndexStore:
-        return get_store(self.path / name, self.language, self.lock_wait, self.swap_wait)
+        return get_store(
+            self.path / name,
+            self.language,
+            self.lock_wait,
+            self.swap_wait,
+            self.rebuild_processes,
+        )
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))
