@@ -44,6 +44,7 @@ urlpatterns = [
     path("compte/", include("structures.urls")),  # a string: website imports no app in code
     path("compte/", include(account_patterns)),
     path("evenements/", include("agenda.urls")),
+    path("alertes/", include("veille.urls")),
     path("wiki/", include("ressources.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
