@@ -41,7 +41,7 @@ def _search(query: str) -> VeilleFilters | None:
 
 @never_cache
 @SUBSCRIBE_GUARD
-def subscribe(page, request):
+def subscribe(request, page):
     if request.method != "POST":
         return redirect(page.get_url(request))
     form = AlertForm(request.POST)

@@ -9,10 +9,25 @@ from website.guard import HoneypotFormMixin
 WITHDRAW = "retirer"
 
 
+class StructureChoiceField(forms.ModelChoiceField):
+    """A structure by id; anything but a plausible id is an unknown choice, never a query
+    (a 30-digit number overflows the database's integers)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(text)
+
+
 class InterestForm(forms.Form):
     """A member records where their structure stands on a call (or stops following it)."""
 
-    structure = forms.ModelChoiceField(
+    structure = StructureChoiceField(
         queryset=None,
         label=_("Structure"),
         empty_label=None,

@@ -159,7 +159,7 @@ def call_detail(call, request):
 
 @never_cache
 @INTEREST_GUARD
-def record_interest(call, request):
+def record_interest(request, call):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not request.user.is_authenticated:

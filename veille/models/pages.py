@@ -72,7 +72,7 @@ class VeilleIndexPage(RoutablePageMixin, IndexPage):
     def alert(self, request):
         from veille import alert_views
 
-        return alert_views.subscribe(self, request)
+        return alert_views.subscribe(request, self)
 
 
 class AppelKind(models.TextChoices):
@@ -323,7 +323,7 @@ class AppelPage(RoutablePageMixin, TermsMixin, BasePage):
     def interest(self, request):
         from veille import views
 
-        return views.record_interest(self, request)
+        return views.record_interest(request, self)
 
     def interest_url(self) -> str:
         return self.url + self.reverse_subpage("interest")
