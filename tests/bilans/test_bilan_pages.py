@@ -1,0 +1,387 @@
+"""Review days: each block renders what it holds and links the method it used, long sections
+fold, bad blocks are refused in French, and the day prints and downloads whole."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from defusedxml.minidom import parseString
+
+from django.core.exceptions import ValidationError
+
+from wagtail.blocks import StreamBlockValidationError
+
+from bilans.blocks import BilanSectionsBlock
+from bilans.document import elements_of
+from bilans.factories import MethodPageFactory
+from bilans.models import BilanPage
+from structures.factories import LieuPageFactory
+from tests.bilans.conftest import five_columns
+from tests.clients import text
+
+
+def section(kind: str, title: str, method=None, **fields) -> dict:
+    return {
+        "type": kind,
+        "value": {
+            "title": title,
+            "method": method.pk if method else None,
+            "lead": "",
+            "folded": True,
+        }
+        | fields,
+    }
+
+
+@pytest.fixture
+def full_day(make_bilan, starfish, library, structures):
+    accelerator = MethodPageFactory(parent=library, title="Accélérateur de projet")
+    return make_bilan(
+        title="Journée bilan de printemps",
+        date=datetime.date(2023, 5, 9),
+        objectives="Faire le bilan\nPréparer la suite",
+        facilitators="Une formatrice en coopération",
+        guests="La Ville d'Annecy",
+        sections=[
+            section(
+                "activity",
+                "Brise-glace",
+                None,
+                folded=False,
+                notes="<p>Des petits papiers anonymes.</p>",
+            ),
+            section(
+                "timeline",
+                "Temps forts",
+                None,
+                moments=[
+                    {
+                        "when": "2021",
+                        "title": "Le premier appel",
+                        "author": "Pôle numérique",
+                        "kind": "tournant",
+                        "text": "Convaincre.",
+                    },
+                ],
+            ),
+            five_columns(
+                starfish,
+                title="Bilan collectif",
+                creer=["Un cycle de formations"],
+                arreter=["Les fonds européens"],
+            ),
+            section(
+                "presentations",
+                "Dessine-moi le projet",
+                None,
+                presentations=[{"group": "Groupe 1", "text": "<p>2021 : quatre structures.</p>"}],
+            ),
+            section(
+                "interviews",
+                "Entretiens croisés",
+                None,
+                questions=["Pourquoi reproduire ?", "De quoi aurait-on besoin ?"],
+                groups=[
+                    {
+                        "respondents": "Structures extérieures",
+                        "facilitator": "Franck",
+                        "answers": [
+                            {"question": "pourquoi  REPRODUIRE ?", "points": ["Mutualiser"]}
+                        ],
+                        "retiens": ["L'enthousiasme"],
+                        "questionne": [],
+                        "suggere": ["Une réunion à Annecy"],
+                        "petit_pas": ["Proposer la réunion"],
+                    }
+                ],
+            ),
+            section(
+                "accelerator",
+                "Trouver des bénévoles",
+                accelerator,
+                presenter="Le CCAS",
+                structure=structures["ccas"].pk,
+                context="Reprise des ASL.",
+                problem="Il manque des bénévoles.",
+                clarifying_questions=["Combien ?"],
+                reformulation="Je voudrais que le groupe m'aide à trouver des bénévoles.",
+                ideas=["jeveuxaider.gouv.fr"],
+                action_plan=["Rédiger une fiche de mission"],
+                takeaways=["Clarifier les missions"],
+            ),
+            section(
+                "reflection",
+                "Trois axes",
+                None,
+                axes=[
+                    {"question": "Comment faire vivre le wiki ?", "points": ["En parler souvent"]}
+                ],
+            ),
+            section(
+                "priorities",
+                "Actions prioritaires",
+                None,
+                entries=[
+                    {
+                        "structure": structures["clef"].pk,
+                        "name": "",
+                        "focus": "Communiquer",
+                        "actions": ["Afficher au Piochet"],
+                    },
+                    {
+                        "structure": None,
+                        "name": "Animacoop",
+                        "focus": "",
+                        "actions": ["Envoyer le compte rendu"],
+                    },
+                ],
+            ),
+            section(
+                "feedback",
+                "Bilan de la journée",
+                None,
+                feelings=["Au top", "Bon rythme"],
+                analysis="<p>Un bon équilibre.</p>",
+            ),
+            {
+                "type": "aside",
+                "value": {"title": "Parenthèse", "text": "<p>Qui tiendra la permanence ?</p>"},
+            },
+        ],
+    )
+
+
+def test_every_block_renders_its_content_and_links_its_method(full_day, client, starfish):
+    response = client.get(full_day.url)
+    assert response.status_code == 200
+    page = text(response)
+    for expected in [
+        "Des petits papiers anonymes.",
+        "Le premier appel",
+        "Tournant",
+        "Pôle numérique",
+        "Un cycle de formations",
+        "Les fonds européens",
+        "Créer",
+        "Maintenir",
+        "Amplifier",
+        "Réduire",
+        "Arrêter",
+        "2021 : quatre structures.",
+        "Pourquoi reproduire ?",
+        "Mutualiser",
+        "Groupe animé par Franck",
+        "Ce que je retiens",
+        "L'enthousiasme",
+        "Mon prochain petit pas",
+        "Proposer la réunion",
+        "Présenté par Le CCAS",
+        "CCAS de La Ravoire",
+        "Il manque des bénévoles.",
+        "Je voudrais que le groupe m'aide",
+        "Rédiger une fiche de mission",
+        "Ce que Le CCAS retient",
+        "Comment faire vivre le wiki ?",
+        "En parler souvent",
+        "CLEF Chantemerle</a> : Communiquer",
+        "Animacoop",
+        "Envoyer le compte rendu",
+        "Au top",
+        "Un bon équilibre.",
+        "Qui tiendra la permanence ?",
+        "Faire le bilan",
+        "Une formatrice en coopération",
+        "La Ville d'Annecy",
+    ]:
+        assert expected in page, expected
+    assert f'<a href="{starfish.url}">Voir la méthode : Étoile de mer</a>' in page
+    assert page.count("Voir la méthode") == 2
+    # Long sections start folded; the icebreaker was set to stay open.
+    assert page.count('<details class="bilan-section__details" open>') == 1
+    # Nobody signed in: no item offers to become an action.
+    assert "Transformer en action" not in page
+
+
+def test_the_print_version_unfolds_every_section_and_offers_no_actions(full_day, client, people):
+    client.force_login(people["facilitator"])
+    assert "Transformer en action" in text(client.get(full_day.url))
+    page = text(client.get(full_day.url + "imprimer/"))
+    assert 'class="bilan-section__details"' in page
+    assert '<details class="bilan-section__details">' not in page
+    assert "Transformer en action" not in page
+    assert "noindex" in page
+    assert "Un cycle de formations" in page
+
+
+def test_the_downloaded_document_is_an_odt_with_every_section(full_day, client):
+    response = client.get(full_day.url + "telecharger/")
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.text"
+    assert 'filename="bilan-2023-05-09-' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    first = archive.infolist()[0]
+    assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+    content = archive.read("content.xml").decode()
+    for expected in [
+        "Journée bilan de printemps",
+        "Bilan collectif",
+        "Un cycle de formations",
+        "Rédiger une fiche de mission",
+        "Qui tiendra la permanence ?",
+        "Au top",
+    ]:
+        assert expected in content, expected
+    assert "Voir le détail" not in content
+    assert (
+        '<text:h text:style-name="Heading_20_1" text:outline-level="1">Journée bilan de printemps</text:h>'
+        in content
+    )
+    # Both parts are well-formed XML.
+    parseString(content)
+    parseString(archive.read("styles.xml"))
+
+
+def test_hostile_text_stays_text_on_the_page_and_in_the_document(make_bilan, client):
+    hostile = "<script>alert(1)</script> & \x0b\x00 «»"
+    bilan = make_bilan(sections=[five_columns(None, creer=[hostile])])
+    page = client.get(bilan.url).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    content = (
+        zipfile.ZipFile(io.BytesIO(client.get(bilan.url + "telecharger/").content))
+        .read("content.xml")
+        .decode()
+    )
+    parseString(content)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in content
+
+
+def test_the_document_keeps_nested_lists_and_line_breaks():
+    html = "<article><h2>Titre</h2><ul><li>Un<ul><li>Deux</li></ul></li><li>Trois</li></ul><p>a<br>b</p></article>"
+    assert elements_of(html) == [
+        ("heading", 2, "Titre"),
+        ("item", 1, "Un"),
+        ("item", 2, "Deux"),
+        ("item", 1, "Trois"),
+        ("paragraph", 0, "a\nb"),
+    ]
+
+
+def _clean(raw: list[dict]):
+    block = BilanSectionsBlock()
+    return block.clean(block.to_python(raw))
+
+
+def _messages(error: Exception) -> str:
+    if isinstance(error, StreamBlockValidationError):
+        return " ".join(_messages(child) for child in error.block_errors.values()) + " ".join(
+            str(e) for e in error.non_block_errors
+        )
+    data = getattr(error, "as_json_data", dict)()
+    return str(data)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (five_columns(None), "Le tableau est vide : ajoutez au moins un post-it dans une colonne."),
+        (
+            section(
+                "interviews",
+                "Entretiens",
+                None,
+                questions=["Pourquoi ?"],
+                groups=[
+                    {
+                        "respondents": "Groupe",
+                        "facilitator": "",
+                        "answers": [{"question": "Comment ?", "points": ["x"]}],
+                        "retiens": [],
+                        "questionne": [],
+                        "suggere": [],
+                        "petit_pas": [],
+                    }
+                ],
+            ),
+            "La question « Comment ? » n'est pas dans la grille de cet entretien",
+        ),
+        (
+            section(
+                "priorities",
+                "Priorités",
+                None,
+                entries=[{"structure": None, "name": "", "focus": "", "actions": ["x"]}],
+            ),
+            "Choisissez la structure ou écrivez son nom.",
+        ),
+        (
+            section("feedback", "Retours", None, feelings=[], analysis=""),
+            "Ajoutez au moins un ressenti ou une analyse.",
+        ),
+        (five_columns(None, creer=["x" * 501]), "au plus 500 caractères (actuellement 501)"),
+        (section("timeline", "Frise", None, moments=[]), "Le nombre minimum d'éléments est 1"),
+    ],
+)
+def test_bad_blocks_are_refused_with_a_french_message(raw, message):
+    with pytest.raises(ValidationError) as caught:
+        _clean([raw])
+    assert message in _messages(caught.value), _messages(caught.value)
+
+
+def test_a_review_day_is_held_in_a_network_place_or_at_an_address_not_both(index, structures):
+    place = LieuPageFactory(parent=structures["clef"], title="Espace du Piochet")
+    day = BilanPage(
+        title="Bilan",
+        slug="bilan",
+        date=datetime.date(2024, 1, 1),
+        place=place,
+        address="5 rue Ailleurs",
+    )
+    day.path, day.depth = "0001", 1
+    with pytest.raises(ValidationError) as caught:
+        day.full_clean()
+    assert caught.value.message_dict["address"] == [
+        "Choisissez un lieu du réseau ou écrivez une adresse, pas les deux."
+    ]
+
+
+def test_a_review_day_with_twenty_sections_renders_in_a_fixed_number_of_queries(
+    make_bilan, starfish, structures, client, database_cache, django_assert_max_num_queries, people
+):
+    sections = []
+    for number in range(10):
+        sections.append(
+            five_columns(
+                starfish,
+                title=f"Tableau {number}",
+                creer=[f"Idée {number}"],
+                maintenir=["Le réseau"],
+            )
+        )
+        sections.append(
+            section(
+                "priorities",
+                f"Priorités {number}",
+                starfish,
+                entries=[
+                    {
+                        "structure": structures["clef"].pk,
+                        "name": "",
+                        "focus": "",
+                        "actions": ["Afficher"],
+                    }
+                ],
+            )
+        )
+    make_bilan(
+        title="Bilan précédent",
+        date=datetime.date(2023, 1, 10),
+        sections=[five_columns(starfish, creer=["Avant"])],
+    )
+    bilan = make_bilan(date=datetime.date(2023, 5, 9), sections=sections)
+    client.force_login(people["facilitator"])
+    client.get(bilan.url)
+    with django_assert_max_num_queries(30):
+        response = client.get(bilan.url)
+    assert text(response).count("Voir la méthode : Étoile de mer") == 20

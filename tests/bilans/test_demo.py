@@ -1,0 +1,60 @@
+"""The bilans' demo content, as seed_demo builds it: the methods, the review day of 9 May 2023
+bound to them, and its actions per structure."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from django.core.management import call_command
+
+from bilans.models import Action, BilanPage, MethodPage, Status
+from tests.clients import text
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def demo(home, settings):
+    settings.RELAIS_DEMO_ENABLED = True
+    with time_machine.travel(datetime(2026, 10, 19, 8, 0, tzinfo=PARIS), tick=False):
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        yield BilanPage.objects.get()
+
+
+def test_the_demo_review_day_is_built_once_with_its_methods_and_actions(demo, client):
+    assert demo.date.isoformat() == "2023-05-09"
+    assert MethodPage.objects.live().count() == 9
+    kinds = [block.block_type for block in demo.sections]
+    for kind in (
+        "activity",
+        "timeline",
+        "five_columns",
+        "accelerator",
+        "interviews",
+        "reflection",
+        "priorities",
+        "feedback",
+        "aside",
+        "presentations",
+    ):
+        assert kind in kinds, kind
+    # Every section with a method links to it, and the method lists the day back.
+    five = MethodPage.objects.get(slug="bilan-en-cinq-colonnes")
+    assert five in demo.methods_used.all()
+    assert demo.methods_used.count() == 9
+    response = client.get(five.url)
+    assert "Journée bilan du Transistor" in text(response)
+
+    statuses = set(Action.objects.values_list("status", flat=True))
+    assert {Status.DONE, Status.TODO, Status.IN_PROGRESS} <= statuses
+    owners = set(Action.objects.values_list("structure__slug", flat=True))
+    assert {"clef-chantemerle", "ccas-la-ravoire", "agate", "regie-coup-de-pouce"} <= owners
+    assert all(action.item_id and action.section_id for action in Action.objects.all())
+
+    page = text(client.get(demo.url))
+    assert "Voir la méthode : Bilan en cinq colonnes" in page
+    assert "Le wiki comme centre de ressources commun" in page
+    assert "→ action de CLEF Chantemerle : faite" in page
