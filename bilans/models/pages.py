@@ -300,11 +300,14 @@ class BilanPage(RoutablePageMixin, BasePage):
             )
 
     def save(self, *args, **kwargs):
+        # Read every section before saving, so that each list item is stored with its id: an
+        # item keeps its id for good, and its action (bilans.Action.item_id) finds it again.
+        sections = list(self.sections)
         super().save(*args, **kwargs)
         # Drafts are saved as revisions: the row, and so the methods it uses, is what is live.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "sections" in update_fields:
-            self.methods_used.set(self.method_ids())
+            self.methods_used.set(self.method_ids(sections))
 
     def get_context(self, request, *args, **kwargs):
         from bilans.views import bilan_context
@@ -331,10 +334,10 @@ class BilanPage(RoutablePageMixin, BasePage):
 
         return views.new_action(request, bilan=self, section_id=section_id, item_id=item_id)
 
-    def method_ids(self) -> set[int]:
+    def method_ids(self, sections=None) -> set[int]:
         return {
             block.value["method"].pk
-            for block in self.sections
+            for block in (self.sections if sections is None else sections)
             if hasattr(block.value, "get") and block.value.get("method")
         }
 

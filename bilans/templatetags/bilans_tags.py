@@ -15,7 +15,8 @@ def answers_for(interviews, group) -> list:
     return interviews.answers_by_question(group)
 
 
-@register.simple_tag
-def subpage_url(page, name: str, *args) -> str:
-    """The URL of one of a routable page's routes."""
-    return page.url + page.reverse_subpage(name, args=args)
+@register.simple_tag(takes_context=True)
+def subpage_url(context, page, name: str, *args) -> str:
+    """The URL of one of a routable page's routes (the request keeps the site's root paths, so
+    a list of links costs no query per link)."""
+    return page.get_url(context.get("request")) + page.reverse_subpage(name, args=args)
