@@ -1,0 +1,183 @@
+"""The wiki's digests: who is due one, what it says, the email, and the unsubscribe token.
+
+A digest covers (start, end]: `start` is the person's cursor (`covered_until`), or when they
+started following if later; `end` is the last period boundary, today 00:00 (Europe/Paris) for a
+daily digest, Monday 00:00 for a weekly one. A person is due when start < end. The cursor moves
+to `end` right after their email has gone (or at once when there is nothing to say), so a run
+that stops midway resumes where it stopped and a second run sends nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, Min, OuterRef, Prefetch, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from ressources import changes
+from ressources.models import DigestSubscription, Follow, Frequency, RessourceIndexPage
+
+MAX_LINES = 60
+UNSUBSCRIBE_SALT = "ressources.digest.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = timedelta(days=180)
+
+
+def period_end(frequency: str, now: datetime) -> datetime:
+    """The boundary the digest due at `now` reaches: today 00:00, or Monday 00:00, in Paris."""
+    day = timezone.localdate(now)
+    if frequency == Frequency.WEEKLY:
+        day -= timedelta(days=day.weekday())
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+# --- Unsubscribing ---------------------------------------------------------------------------
+
+
+def unsubscribe_token(user) -> str:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": user.pk})
+
+
+def user_for_token(token: str):
+    """The account a token was made for. Raises signing.SignatureExpired when it is too old,
+    signing.BadSignature when forged or damaged, LookupError when the account is gone."""
+    data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(
+        token, max_age=UNSUBSCRIBE_MAX_AGE
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("malformed")
+    user = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
+    if user is None:
+        raise LookupError(data["u"])
+    return user
+
+
+def unsubscribe(user) -> None:
+    DigestSubscription.objects.update_or_create(user=user, defaults={"frequency": Frequency.NEVER})
+
+
+def unsubscribe_url(user) -> str:
+    return absolute(reverse("ressources_unsubscribe", args=[unsubscribe_token(user)]))
+
+
+# --- Who is due ------------------------------------------------------------------------------
+
+
+@dataclass
+class Due:
+    subscription: DigestSubscription
+    start: datetime
+    end: datetime
+
+
+def ensure_subscriptions() -> None:
+    """People who follow something without a preference yet get the default one (weekly)."""
+    followers = Follow.objects.filter(user__wiki_digest__isnull=True).values_list(
+        "user_id", flat=True
+    )
+    DigestSubscription.objects.bulk_create(
+        [DigestSubscription(user_id=pk) for pk in set(followers)], ignore_conflicts=True
+    )
+
+
+def receiving() -> QuerySet:
+    """Subscriptions that may be sent: daily or weekly, an active account with an address, at
+    least one follow; with when the person started following (`following_since`)."""
+    return (
+        DigestSubscription.objects.filter(
+            frequency__in=[Frequency.DAILY, Frequency.WEEKLY],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .filter(Exists(Follow.objects.filter(user_id=OuterRef("user_id"))))
+        .annotate(following_since=Min("user__wiki_follows__created_at"))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("user__wiki_follows", queryset=Follow.objects.select_related("page", "tag"))
+        )
+        .order_by("user_id")
+    )
+
+
+def due(now: datetime) -> list[Due]:
+    found = []
+    for subscription in receiving():
+        end = period_end(subscription.frequency, now)
+        start = max(
+            moment
+            for moment in (subscription.covered_until, subscription.following_since)
+            if moment is not None
+        )
+        if start < end:
+            found.append(Due(subscription, start, end))
+    return found
+
+
+# --- The email -------------------------------------------------------------------------------
+
+
+def lines_for(item: Due) -> list[changes.Line]:
+    user = item.subscription.user
+    return changes.changes_between(
+        item.start, item.end, pages=changes.followed_by(user), exclude_user=user
+    )
+
+
+def message(item: Due, lines: list[changes.Line]) -> EmailMultiAlternatives:
+    user = item.subscription.user
+    urls = SimpleNamespace()  # Wagtail keeps the site root paths on it: read once
+    for line in lines:
+        line.url = absolute(line.page.get_url(urls) or "")
+    index = RessourceIndexPage.objects.live().first()
+    wiki_url = absolute(index.get_url(urls)) if index else absolute("/")
+    changes_url = wiki_url + index.reverse_subpage("recent_changes") if index else wiki_url
+    context = {
+        "user": user,
+        "name": user.get_full_name() or user.get_username(),
+        "lines": lines[:MAX_LINES],
+        "total": len(lines),
+        "single_day": item.end - item.start <= timedelta(days=1),
+        "more": max(0, len(lines) - MAX_LINES),
+        "daily": item.subscription.frequency == Frequency.DAILY,
+        "start": item.start,
+        "end": item.end,
+        "last_day": timezone.localdate(item.end) - timedelta(days=1),
+        "follows": item.subscription.user.wiki_follows.all(),
+        "wiki_url": wiki_url,
+        "changes_url": changes_url,
+        "follows_url": absolute(reverse("ressources_follows")),
+        "unsubscribe_url": unsubscribe_url(user),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("ressources/emails/digest_subject.txt", context)
+        text = render_to_string("ressources/emails/digest.txt", context)
+        html = render_to_string("ressources/emails/digest.html", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[user.email],
+        headers={
+            # RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs here.
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def move_cursor(item: Due) -> None:
+    DigestSubscription.objects.filter(pk=item.subscription.pk).update(covered_until=item.end)
