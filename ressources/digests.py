@@ -134,13 +134,19 @@ def lines_for(item: Due) -> list[changes.Line]:
     )
 
 
+def _path(page, roots) -> str:
+    """The page's path on its site, for links under RELAIS_BASE_URL."""
+    parts = page.get_url_parts(roots)
+    return parts[2] if parts and parts[2] else "/"
+
+
 def message(item: Due, lines: list[changes.Line]) -> EmailMultiAlternatives:
     user = item.subscription.user
-    urls = SimpleNamespace()  # Wagtail keeps the site root paths on it: read once
+    roots = SimpleNamespace()  # Wagtail keeps the site root paths on it: read once
     for line in lines:
-        line.url = absolute(line.page.get_url(urls) or "")
+        line.url = absolute(_path(line.page, roots))
     index = RessourceIndexPage.objects.live().first()
-    wiki_url = absolute(index.get_url(urls)) if index else absolute("/")
+    wiki_url = absolute(_path(index, roots) if index else "/")
     changes_url = wiki_url + index.reverse_subpage("recent_changes") if index else wiki_url
     context = {
         "user": user,

@@ -275,11 +275,17 @@ def unsubscribe(request, token: str):
         user = digests.user_for_token(token)
     except signing.SignatureExpired:
         return render(
-            request, "ressources/following/unsubscribe.html", context | {"error": "expired"}, 400
+            request,
+            "ressources/following/unsubscribe.html",
+            context | {"error": "expired"},
+            status=400,
         )
     except (signing.BadSignature, LookupError, ValueError):
         return render(
-            request, "ressources/following/unsubscribe.html", context | {"error": "invalid"}, 400
+            request,
+            "ressources/following/unsubscribe.html",
+            context | {"error": "invalid"},
+            status=400,
         )
     if request.method == "POST":
         digests.unsubscribe(user)
