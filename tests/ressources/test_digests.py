@@ -375,3 +375,20 @@ def test_a_token_for_a_deleted_account_is_invalid(client, readers):
     readers[0].delete()
     response = client.post(f"/wiki/desabonnement/{token}/")
     assert response.status_code == 400
+
+
+def test_what_people_typed_is_escaped_in_the_html_email_and_plain_in_the_text(
+    readers, ressource, author
+):
+    with time_machine.travel(MONDAY_10H, tick=False):
+        publish(ressource, author, title="Fiche <script>alert(1)</script> & co")
+        Comment.objects.create(
+            page=ressource, author=author, body="<img src=x onerror=alert(1)>?", is_question=True
+        )
+    send()
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert "<script>" not in html and "<img" not in html
+    assert "Fiche &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "Fiche <script>alert(1)</script> & co : modifiée par Karim B." in message.body
+    assert "« <img src=x onerror=alert(1)>? »" in message.body
