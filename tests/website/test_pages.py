@@ -110,7 +110,7 @@ def test_the_home_page_weighs_less_than_150_kb_with_its_styles_and_scripts(clien
 
 # Counted with the database cache, whose reads are queries too. The agenda's filters read their
 # choices from the cache (the pages' version, the cached lists) and the publics: three of fifteen.
-@pytest.mark.parametrize(("url", "budget"), [("/", 16), ("/agenda/", 15)])
+@pytest.mark.parametrize(("url", "budget"), [("/", 13), ("/agenda/", 15)])
 def test_pages_stay_within_their_query_budget(
     client, home, database_cache, django_assert_max_num_queries, url, budget
 ):
