@@ -54,6 +54,11 @@ BAD = {
     "boolean-with-a-newline": ("DJANGO_SECURE_SSL_REDIRECT", "oui\nnon"),
     "redis-memcached": ("REDIS_URL", "memcached://cache.example.org:11211"),
     "session-too-short": ("RELAIS_SESSION_SECONDS", "10"),
+    "allowed-hosts-with-a-comment": ("DJANGO_ALLOWED_HOSTS", "relais.example.org  # obligatoire"),
+    "log-level-loud": ("RELAIS_LOG_LEVEL", "LOUD"),
+    "csrf-origin-without-scheme": ("DJANGO_CSRF_TRUSTED_ORIGINS", "relais.example.org"),
+    "map-tiles-plain-http": ("RELAIS_MAP_TILES_URL", "http://tiles.example.org/{z}/{x}/{y}.png"),
+    "admins-not-an-address": ("DJANGO_ADMINS", "équipe technique"),
 }
 
 
@@ -105,3 +110,28 @@ def test_a_missing_or_malformed_variable_stops_start_up_with_one_line_naming_it(
     assert variable in lines[0]
     assert "Traceback" not in result.stderr
     assert DB_PASSWORD not in result.stderr
+
+
+def test_the_example_environment_file_loads_in_a_shell_and_passes_the_deploy_checks():
+    # .env.example is what people copy: it must load as written, and with a secret key added
+    # describe a production the deploy checks accept.
+    shell = subprocess.run(
+        ["bash", "-c", "set -a; . ./.env.example; set +a; env -0"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = dict(line.split("=", 1) for line in shell.stdout.split("\0") if "=" in line)
+    assert loaded["DEFAULT_FROM_EMAIL"] == "Relais <ne-pas-repondre@relais.example.org>"
+    assert loaded["DJANGO_ALLOWED_HOSTS"] == "relais.example.org"
+    example = {key: value for key, value in loaded.items() if key in _example_names()}
+    result = run_check({**example, "DJANGO_SECRET_KEY": VALID["DJANGO_SECRET_KEY"]})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def _example_names() -> set[str]:
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}

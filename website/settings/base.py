@@ -10,7 +10,16 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.leaflet
 
-from .environment import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
+from .environment import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_origins,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("RELAIS_DATA_DIR", str(BASE_DIR / "var")))
@@ -18,7 +27,7 @@ DATA_DIR = Path(env_str("RELAIS_DATA_DIR", str(BASE_DIR / "var")))
 DEBUG = False
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env_origins("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many proxies in front of the site append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 RELAIS_TRUSTED_PROXY_COUNT = env_int("RELAIS_TRUSTED_PROXY_COUNT", 0)
 
@@ -216,8 +225,8 @@ CSRF_FAILURE_VIEW = "website.security.views.csrf_failure"
 # Content-Security-Policy, Permissions-Policy, the request-size ceiling and the guard on
 # Wagtail's own forms: website/security/middleware.py. HSTS and secure cookies: production.py.
 # Map tiles are the only third-party origin the public pages load (from the map, later).
-RELAIS_MAP_TILES_URL = env_str(
-    "RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+RELAIS_MAP_TILES_URL = env_url(
+    "RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", schemes=("https",)
 )
 
 # --- Email ----------------------------------------------------------------------------------
@@ -328,7 +337,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("RELAIS_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "RELAIS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+        ),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # One line per task and per page save drowns what matters; raise with RELAIS_LOG_LEVEL.

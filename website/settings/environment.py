@@ -73,6 +73,41 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.upper() in choices:
+        return value.upper()
+    allowed = ", ".join(choices)
+    raise ConfigurationError(name, f"doit valoir l'un de {allowed} (reçu « {_shown(value)} »)")
+
+
+def env_origins(name: str) -> list[str]:
+    """Origins as CSRF checks compare them: a scheme and a host, nothing after."""
+    origins = env_list(name)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ConfigurationError(
+                name,
+                f"doit lister des origines comme https://relais.example.org (reçu « {_shown(origin)} »)",
+            )
+    return origins
+
+
+def env_emails(name: str) -> list[str]:
+    addresses = env_list(name)
+    for address in addresses:
+        local, _, domain = address.rpartition("@")
+        if not local or "." not in domain or any(char.isspace() for char in address):
+            raise ConfigurationError(
+                name,
+                f"doit lister des adresses email séparées par des virgules (reçu « {_shown(address)} »)",
+            )
+    return addresses
+
+
 def env_url(name: str, default=_MISSING, *, schemes: tuple[str, ...]) -> str:
     """A URL with one of `schemes`, checked as far as its consumers will parse it.
 

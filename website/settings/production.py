@@ -1,7 +1,15 @@
 """Production: every secret from the environment, HTTPS only, SMTP mail, tasks in the database."""
 
 from .base import *  # noqa: F403
-from .environment import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
+from .environment import (
+    ConfigurationError,
+    env_bool,
+    env_emails,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+)
 
 DEBUG = False
 RELAIS_DEMO_ENABLED = False
@@ -14,7 +22,7 @@ if not ALLOWED_HOSTS:
     raise ConfigurationError(
         "DJANGO_ALLOWED_HOSTS", "est obligatoire (noms de domaine séparés par des virgules)"
     )
-if any("/" in host or host == "*" for host in ALLOWED_HOSTS):
+if any("/" in host or host == "*" or "#" in host or " " in host for host in ALLOWED_HOSTS):
     # "https://relais.example.org" would match no request: every page would answer 400.
     raise ConfigurationError(
         "DJANGO_ALLOWED_HOSTS", "doit lister des noms de domaine, sans https:// ni chemin ni *"
@@ -42,4 +50,4 @@ STORAGES = {
 }
 
 # Emails to administrators on server errors, when an address is given.
-ADMINS = [("Relais", address) for address in env_list("DJANGO_ADMINS")]
+ADMINS = [("Relais", address) for address in env_emails("DJANGO_ADMINS")]
