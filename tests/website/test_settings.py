@@ -62,7 +62,7 @@ BAD = {
 }
 
 
-def run_check(environment: dict[str, str | None]) -> subprocess.CompletedProcess:
+def _environment(environment: dict[str, str | None]) -> dict[str, str]:
     inherited = {
         key: value
         for key, value in os.environ.items()
@@ -71,10 +71,14 @@ def run_check(environment: dict[str, str | None]) -> subprocess.CompletedProcess
         )
     }
     environment = {key: value for key, value in environment.items() if value is not MISSING}
+    return {**inherited, **environment}
+
+
+def run_check(environment: dict[str, str | None]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
-        env={**inherited, **environment},
+        env=_environment(environment),
         capture_output=True,
         text=True,
         timeout=180,
@@ -135,3 +139,22 @@ def test_the_example_environment_file_loads_in_a_shell_and_passes_the_deploy_che
 def _example_names() -> set[str]:
     lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
     return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+
+
+def test_gunicorn_stops_with_the_line_instead_of_restarting_workers_forever():
+    # A worker that exits with an ordinary error is restarted by gunicorn in a loop; the WSGI
+    # module turns a configuration error into gunicorn's "failed to boot", which halts it.
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "website.wsgi", "--bind", "127.0.0.1:0"],
+        cwd=ROOT,
+        env=_environment({**VALID, "DJANGO_SECRET_KEY": MISSING}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 3, result.stderr
+    assert "Configuration invalide : DJANGO_SECRET_KEY" in result.stderr
+    assert "Worker failed to boot" in result.stderr
+    assert result.stderr.count("Booting worker") == 1
