@@ -211,6 +211,11 @@ class MethodPage(BasePage):
             }
         return _("de %(min)s à %(max)s personnes") % {"min": self.group_min, "max": self.group_max}
 
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: how long each method takes and for how many."""
+        return {page.pk: f"{page.duration_label()} · {page.group_size_label()}" for page in pages}
+
     def duration_label(self) -> str:
         hours, minutes = divmod(self.duration, 60)
         if not hours:
@@ -353,6 +358,16 @@ class BilanPage(RoutablePageMixin, BasePage):
 
     def guests_list(self) -> list[str]:
         return lines(self.guests)
+
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: the day each review day was held."""
+        from django.utils.formats import date_format
+
+        return {
+            page.pk: _("Journée du %(date)s") % {"date": date_format(page.date, "j F Y")}
+            for page in pages
+        }
 
     def where(self) -> str:
         if self.place_id:
