@@ -327,3 +327,17 @@ class AppelPage(RoutablePageMixin, TermsMixin, BasePage):
 
     def interest_url(self) -> str:
         return self.url + self.reverse_subpage("interest")
+
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: each call's status and deadline."""
+        from veille.wording import deadline_text
+
+        facts = {}
+        for page in pages:
+            fact = str(page.status(now).label)
+            if page.deadline:
+                deadline = deadline_text(page.deadline, page.deadline_time)
+                fact += " · " + _("date limite : %(date)s") % {"date": deadline}
+            facts[page.pk] = fact
+        return facts
