@@ -35,6 +35,16 @@ class RessourceIndexPage(RoutablePageMixin, IndexPage):
 
         return super().get_context(request, *args, **kwargs) | wiki_home_context(self, request)
 
+    def search_empty_state_pages(self, limit: int = 5):
+        """Site search, when nothing is found: the resources the most structures used."""
+        from ressources.selectors import published_ressources
+
+        return (
+            published_ressources()
+            .annotate(users=models.Count("used_by"))
+            .order_by("-users", "-last_published_at", "-pk")[:limit]
+        )
+
     # The routes hand over to the modules that own each part of the wiki (imported late: they
     # read selectors, which import these models).
     @path("modifications/")
@@ -244,6 +254,11 @@ class RessourcePage(RoutablePageMixin, BasePage):
         from ressources.following import follow_page
 
         return follow_page(request, self)
+
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: what kind of resource each one is."""
+        return {page.pk: page.get_kind_display() for page in pages}
 
     @property
     def audience_labels(self) -> list[str]:
