@@ -7,6 +7,7 @@ from taggit.models import TaggedItemBase
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -282,6 +283,32 @@ class EventPage(RoutablePageMixin, TermsMixin, BasePage):
 
     def ics_url(self) -> str:
         return self.url + self.reverse_subpage("ics")
+
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: each event's next session (one query for all), or that it is over."""
+        next_starts = dict(
+            Occurrence.objects.filter(event__in=pages, end__gte=now, cancelled=False)
+            .order_by()
+            .values("event")
+            .annotate(next_start=models.Min("start"))
+            .values_list("event", "next_start")
+        )
+        facts = {}
+        for page in pages:
+            if page.is_cancelled:
+                facts[page.pk] = _("Annulé")
+            elif page.pk in next_starts and next_starts[page.pk] <= now:
+                facts[page.pk] = _("En cours")
+            elif page.pk in next_starts:
+                start = timezone.localtime(next_starts[page.pk])
+                pattern = "l j F Y" if page.all_day else r"l j F Y \à G \h i"
+                facts[page.pk] = _("Prochaine date : %(when)s") % {
+                    "when": date_format(start, pattern).replace(" h 00", " h")
+                }
+            else:
+                facts[page.pk] = _("Événement passé")
+        return facts
 
 
 class OccurrenceOverride(Orderable):
