@@ -28,8 +28,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from structures.models.terms import Term, Vocabulary
+from structures.opening_hours import format_date, table_context, validate_opening_hours
 from structures.opening_hours import status as opening_status
-from structures.opening_hours import table_context, validate_opening_hours
 from structures.validators import (
     lines,
     normalise_phone,
@@ -396,6 +396,11 @@ class StructurePage(TermsMixin, ContactMixin, BasePage):
     def needs_verification(self, today: date | None = None) -> bool:
         return verification_is_stale(self.last_verified, today)
 
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: where each structure is."""
+        return {page.pk: page.commune for page in pages if page.commune}
+
 
 LIEU_VOCABULARIES = {
     "typologies": Vocabulary.TYPOLOGIE,
@@ -613,6 +618,16 @@ class LieuPage(RoutablePageMixin, TermsMixin, ContactMixin, BasePage):
     def fiche_url(self) -> str:
         return self.url + self.reverse_subpage("fiche")
 
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: each place's commune and whether it is open now."""
+        return {
+            page.pk: " · ".join(
+                filter(None, [page.commune, opening_status(page.horaires, at=now).label])
+            )
+            for page in pages
+        }
+
 
 def referral_text(lieu: "LieuPage", *, structure: StructurePage, rows) -> str:
     """A few lines to paste into an SMS or an email for the person being referred."""
@@ -669,3 +684,10 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = _("actualité")
         verbose_name_plural = _("actualités")
+
+    @classmethod
+    def search_result_facts(cls, pages, *, now) -> dict[int, str]:
+        """Site search: the date of each news item."""
+        return {
+            page.pk: _("Publiée le %(date)s") % {"date": format_date(page.date)} for page in pages
+        }
