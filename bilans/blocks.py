@@ -28,6 +28,13 @@ PERSONAL_SYNTHESIS = [
     ("suggere", _("Ce que je suggère")),
     ("petit_pas", _("Mon prochain petit pas")),
 ]
+# The same values as the method library's kinds (bilans.models.MethodKind), so that a section
+# bound to an icebreaker or energizer sheet says so (see migration 0003).
+ACTIVITY_KINDS = [
+    ("brise-glace", _("Brise-glace")),
+    ("energiseur", _("Énergiseur")),
+    ("autre", _("Autre temps court")),
+]
 MOMENT_KINDS = [
     ("positif", _("Moment positif")),
     ("difficile", _("Moment difficile")),
@@ -98,18 +105,31 @@ class SectionBlock(blocks.StructBlock):
 # --- Icebreaker, energizer, free notes ---------------------------------------------------------
 
 
+class ActivityValue(SectionValue):
+    def kind_label(self) -> str:
+        return dict(ACTIVITY_KINDS).get(self.get("kind"), "")
+
+
 class ActivityBlock(SectionBlock):
+    kind = blocks.ChoiceBlock(
+        label=_("nature"),
+        choices=ACTIVITY_KINDS,
+        default="brise-glace",
+        help_text=_("Un brise-glace ouvre la journée ; un énergiseur relance le groupe."),
+    )
     notes = blocks.RichTextBlock(
         label=_("déroulé et notes"), features=RICH_TEXT_FEATURES, required=False
     )
 
     class Meta:
+        value_class = ActivityValue
         icon = "pick"
         label = _("Brise-glace, énergiseur ou temps libre")
         template = "bilans/blocks/activity.html"
         description = _("Un temps court pour se rencontrer ou se remettre en mouvement.")
         preview_value = {
             "title": "Brise-glace « petits papiers »",
+            "kind": "brise-glace",
             "notes": "<p>Chacun écrit une confidence anonyme ; le groupe devine de qui elle vient.</p>",
         }
 

@@ -131,9 +131,10 @@ def sections(methods: dict[str, MethodPage], structures: dict[str, StructurePage
     return [
         _section(
             "activity",
-            "Brise-glace : confidences et petits papiers",
+            "Confidences et petits papiers",
             m("confidences-et-petits-papiers"),
             folded=False,
+            kind="brise-glace",
             notes="<p>Pour ouvrir la journée, chacun a confié une anecdote sur un papier anonyme ; le "
             "groupe a deviné leurs auteurs. Une bonne façon de mêler les structures du Transistor et "
             "les invités d'Annecy.</p>",
@@ -446,9 +447,10 @@ def sections(methods: dict[str, MethodPage], structures: dict[str, StructurePage
         ),
         _section(
             "activity",
-            "Énergiseur pour se connaître et se remettre en mouvement",
+            "Se connaître et se remettre en mouvement",
             m("la-ligne-silencieuse"),
             folded=False,
+            kind="energiseur",
         ),
         _section(
             "presentations",
