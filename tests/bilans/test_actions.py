@@ -3,15 +3,23 @@ its status from the front end; boards per structure and for the network; the nex
 carries last time's actions over; owners are reminded a week before the due date."""
 
 import datetime
+import io
+import os
+import pty
+import sys
 
 import pytest
 import time_machine
 
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from bilans.factories import ActionFactory
 from bilans.models import Action, BilanPage, Status
+from structures.models import Membership, Role
 from tests.bilans.conftest import NOW, five_columns
 from tests.clients import signed_in, text
 
@@ -315,37 +323,126 @@ def test_a_bad_board_filter_is_said_and_ignored(index, client, home):
     assert client.get(f"{index.url}actions/structure/inconnue/").status_code == 404
 
 
-def test_owners_are_reminded_a_week_before_an_open_action_is_due(day, people, structures, home):
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 7, 0, tzinfo=datetime.UTC), tick=False):
-        due = ActionFactory(
-            bilan=day,
-            structure=structures["clef"],
-            description="Afficher",
-            due_date=datetime.date(2026, 12, 8),
-        )
-        ActionFactory(
-            bilan=day,
-            structure=structures["clef"],
-            description="Trop loin",
-            due_date=datetime.date(2026, 12, 20),
-        )
-        ActionFactory(
-            bilan=day,
-            structure=structures["clef"],
-            description="Déjà faite",
-            due_date=datetime.date(2026, 12, 5),
-            status=Status.DONE,
-        )
-        call_command("send_action_reminders", verbosity=0)
-        assert [message.to for message in mail.outbox] == [["membre@example.org"]]
-        assert "Afficher" in mail.outbox[0].body and "8 décembre" in mail.outbox[0].subject
-        assert "/bilans/actions/structure/clef/" in mail.outbox[0].body
-        call_command("send_action_reminders", verbosity=0)
-        assert len(mail.outbox) == 1  # idempotent
-        due.due_date = datetime.date(2026, 12, 4)
-        due.save()
-        call_command("send_action_reminders", verbosity=0)
-        assert len(mail.outbox) == 2  # a new due date earns a new reminder
+REMINDER_DAY = datetime.datetime(2026, 12, 1, 7, 0, tzinfo=datetime.UTC)
+
+
+def remind(**options) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("send_action_reminders", stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def reminder_day():
+    with time_machine.travel(REMINDER_DAY, tick=False):
+        yield REMINDER_DAY
+
+
+def test_owners_are_reminded_a_week_before_an_open_action_is_due(
+    day, people, structures, home, reminder_day
+):
+    colleague = get_user_model().objects.create_user("collegue", "collegue@example.org", "x")
+    Membership.objects.create(user=colleague, structure=structures["clef"], role=Role.EDITOR)
+    due = ActionFactory(
+        bilan=day,
+        structure=structures["clef"],
+        description="Afficher",
+        due_date=datetime.date(2026, 12, 8),
+    )
+    ActionFactory(
+        bilan=day,
+        structure=structures["clef"],
+        description="Trop loin",
+        due_date=datetime.date(2026, 12, 20),
+    )
+    ActionFactory(
+        bilan=day,
+        structure=structures["clef"],
+        description="Déjà faite",
+        due_date=datetime.date(2026, 12, 5),
+        status=Status.DONE,
+    )
+    ActionFactory(
+        bilan=day, description="Pour l'équipe d'animation", due_date=datetime.date(2026, 12, 2)
+    )
+    assert remind() == ("", "")  # quiet, as in cron
+    network, clef = mail.outbox
+    # One email per action, its owners in Bcc: members never see each other's addresses.
+    assert (clef.to, clef.bcc) == ([], ["collegue@example.org", "membre@example.org"])
+    assert "collegue@example.org" not in clef.message().as_string()
+    assert "Afficher" in clef.body and "8 décembre" in clef.subject
+    assert "/bilans/actions/structure/clef/#action-" in clef.body
+    assert network.bcc == ["animatrice@example.org"] and "/bilans/actions/#action-" in network.body
+    remind()
+    assert len(mail.outbox) == 2  # idempotent
+    due.due_date = datetime.date(2026, 12, 4)
+    due.save()
+    remind()
+    assert len(mail.outbox) == 3  # a new due date earns a new reminder
+
+
+@pytest.fixture
+def three_due(day, people, structures, home, reminder_day, settings):
+    """Three actions due this week, the second one's structure reached through a broken server."""
+    ccas = structures["ccas"]
+    get_user_model().objects.filter(pk=people["other"].pk).update(email="en-panne@example.org")
+    actions = [
+        ActionFactory(bilan=day, structure=structures["clef"], due_date=datetime.date(2026, 12, 3)),
+        ActionFactory(bilan=day, structure=ccas, due_date=datetime.date(2026, 12, 4)),
+        ActionFactory(bilan=day, structure=None, due_date=datetime.date(2026, 12, 5)),
+    ]
+    settings.EMAIL_BACKEND = "tests.bilans.failing_mail.Breakdown"
+    return actions
+
+
+def test_a_refused_reminder_is_retried_by_the_next_run_and_the_others_still_go(three_due, settings):
+    with pytest.raises(
+        CommandError,
+        match="2 rappel\\(s\\) envoyé\\(s\\), 0 sans destinataire, 1 en échec. Le prochain",
+    ):
+        remind()
+    assert [message.bcc for message in mail.outbox] == [
+        ["membre@example.org"],
+        ["animatrice@example.org"],
+    ]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    remind()
+    assert [message.bcc for message in mail.outbox[2:]] == [["en-panne@example.org"]]
+
+
+def test_a_run_that_dies_resumes_where_it_stopped(three_due, people, settings):
+    get_user_model().objects.filter(pk=people["other"].pk).update(email="crash@example.org")
+    with pytest.raises(RuntimeError):
+        remind()
+    assert [message.bcc for message in mail.outbox] == [["membre@example.org"]]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    remind()
+    assert [message.bcc for message in mail.outbox[1:]] == [
+        ["crash@example.org"],
+        ["animatrice@example.org"],
+    ]
+
+
+def test_reminders_show_progress_on_a_terminal_and_counts_when_asked(
+    day, people, structures, home, reminder_day, monkeypatch
+):
+    ActionFactory(bilan=day, structure=structures["clef"], due_date=datetime.date(2026, 12, 3))
+    ActionFactory(bilan=day, structure=structures["clef"], due_date=datetime.date(2026, 12, 4))
+    controller, terminal = pty.openpty()
+    with open(terminal, "w", encoding="utf-8") as stderr:
+        monkeypatch.setattr(sys, "stderr", stderr)
+        out, _err = remind(verbosity=2)
+        stderr.flush()
+    shown = os.read(controller, 4096).decode()
+    os.close(controller)
+    assert "Rappels d'actions : 2/2" in shown
+    assert out == "2 rappel(s) envoyé(s), 0 sans destinataire, 0 en échec.\n"
+
+
+def test_a_second_run_at_the_same_time_is_refused(home, reminder_day):
+    cache.add("bilans:send-action-reminders", 1)
+    with pytest.raises(CommandError, match="Un autre envoi des rappels d'actions est en cours."):
+        remind()
 
 
 def test_my_space_lists_the_open_actions_of_my_structures(day, people, structures, frozen):
