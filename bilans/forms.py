@@ -143,6 +143,24 @@ def _page_at(address: str, root: Page | None) -> Page | None:
     return page
 
 
+def carriers_field() -> CarriersField:
+    """The same field on the front end and in the admin."""
+    return CarriersField(
+        label=_("Mise en œuvre par"),
+        help_text=_(
+            "Facultatif : l'adresse d'un événement, d'une ressource ou d'un appel à projets du "
+            "site, une par ligne."
+        ),
+    )
+
+
+def carriers_text(action: Action) -> str:
+    """An action's carriers as the field shows them: their addresses, one per line."""
+    if not action.pk:
+        return ""
+    return "\n".join(page.url or "" for page in action.carried_by.all())
+
+
 class ActionForm(forms.ModelForm):
     structure = forms.ModelChoiceField(
         queryset=StructurePage.objects.none(),
@@ -151,13 +169,7 @@ class ActionForm(forms.ModelForm):
         empty_label=_("L'équipe d'animation du réseau"),
         error_messages={"invalid_choice": _("Cette structure n'existe pas ou n'est plus publiée.")},
     )
-    carriers = CarriersField(
-        label=_("Mise en œuvre par"),
-        help_text=_(
-            "Facultatif : l'adresse d'un événement, d'une ressource ou d'un appel à projets du "
-            "site, une par ligne."
-        ),
-    )
+    carriers = carriers_field()
 
     class Meta:
         model = Action
@@ -184,10 +196,7 @@ class ActionForm(forms.ModelForm):
             StructurePage.objects.live()
         ).order_by("title")
         self.fields["due_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        if self.instance.pk:
-            self.initial.setdefault(
-                "carriers", "\n".join(page.url for page in self.instance.carried_by.all())
-            )
+        self.initial.setdefault("carriers", carriers_text(self.instance))
 
     def clean_description(self):
         description = self.cleaned_data["description"].strip()

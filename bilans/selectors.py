@@ -96,8 +96,10 @@ def followed_up_actions(previous: BilanPage | None) -> list[Action]:
     carried = Q(bilan__date__lt=previous.date) & (
         Q(status__in=OPEN_STATUSES) | Q(status_changed_at__gte=_start_of(previous.date))
     )
-    actions = Action.objects.filter(Q(bilan=previous) | carried).select_related(
-        "structure", "bilan"
+    actions = (
+        Action.objects.filter(Q(bilan=previous) | carried)
+        .select_related("structure", "bilan")
+        .prefetch_related("carried_by")
     )
     return sorted(
         actions,

@@ -9,10 +9,17 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from bilans.forms import carriers_field, carriers_text
 from bilans.models import Action
 
 
 class ActionAdminForm(WagtailAdminModelForm):
+    carriers = carriers_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("carriers", carriers_text(self.instance))
+
     def save(self, commit=True):
         action = super().save(commit=False)
         if "status" in self.changed_data:
@@ -21,6 +28,7 @@ class ActionAdminForm(WagtailAdminModelForm):
         if commit:
             action.save()
             self.save_m2m()
+            action.carried_by.set(self.cleaned_data["carriers"])
         return action
 
 

@@ -16,6 +16,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from bilans.factories import ActionFactory
 from bilans.models import Action, BilanPage, Status
@@ -248,6 +249,44 @@ def test_a_facilitator_edits_an_action_and_links_the_pages_that_carry_it_out(
     assert "Atelier affiches" in board
     # Members may not edit the action itself, only its status.
     assert signed_in(people["member"]).get(url).status_code == 404
+
+
+def test_in_the_admin_a_facilitator_links_the_pages_that_carry_an_action_out(
+    day, people, structures, index, make_bilan, client, home
+):
+    from agenda.factories import EventPageFactory
+    from agenda.models import AgendaPage
+
+    event = EventPageFactory(
+        parent=AgendaPage.objects.get(), title="Permanence du samedi", slug="permanence"
+    )
+    action = ActionFactory(bilan=day, structure=structures["clef"], description="Ouvrir le samedi")
+    admin = signed_in(people["facilitator"])
+    url = reverse("bilan_actions:edit", args=[action.pk])
+    form = {
+        "bilan": day.pk,
+        "section_title": "",
+        "structure": structures["clef"].pk,
+        "description": "Ouvrir le samedi",
+        "due_date": "",
+        "status": "en_cours",
+    }
+    refused = admin.post(url, form | {"carriers": "https://ailleurs.example/agenda/rien/"})
+    assert refused.status_code == 200
+    assert "n'est ni un événement, ni une ressource, ni un appel à projets" in text(refused)
+    assert admin.post(url, form | {"carriers": event.url}).status_code == 302
+    assert list(action.carried_by.all()) == [event.page_ptr]
+    assert event.url in text(admin.get(url))  # shown again, as an address, when editing
+    # An edit that leaves the field as it was keeps the link.
+    assert (
+        admin.post(url, form | {"carriers": event.url, "description": "Ouvrir"}).status_code == 302
+    )
+    assert action.carried_by.count() == 1
+
+    following = make_bilan(title="Bilan d'automne", date=datetime.date(2023, 10, 3))
+    followup = text(client.get(following.url)).split("</section>")[0]
+    assert "Ouvrir" in followup
+    assert f'Mise en œuvre par <a href="{event.url}">Permanence du samedi</a>' in followup
 
 
 def test_the_next_review_day_opens_with_last_time_actions_carried_over(
