@@ -22,9 +22,11 @@ LINK_GUARD = public_form(scope="veille-alert-link", limit=30, window=3600, max_b
 
 
 def _private(response):
-    # The page's address holds the key: no cache keeps it, no Referer carries it.
+    # The page's address holds the key: no cache keeps it, no Referer carries it to another
+    # site. Not "no-referrer": the browser would then post the confirmation with "Origin: null",
+    # which the CSRF check refuses.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -38,9 +38,8 @@ STATUS_CHOICES = [
 
 class SelectOfMany(forms.Select):
     """A single <select> that reads every value sent under its name: an alert saved from
-    "ouvert à ma structure" keeps each of the structures' types."""
-
-    allow_multiple_selected = True
+    "ouvert à ma structure" keeps each of the structures' types. It shows the first: a list box
+    of a hundred types would be of no use on a phone."""
 
     def value_from_datadict(self, data, files, name):
         getter = getattr(data, "getlist", None)

@@ -115,6 +115,9 @@ def test_open_to_a_type_of_structure_keeps_calls_for_it_and_calls_for_everyone(c
     html = text(client.get("/veille/?ouvert_a=CS"))
     assert "Réservé aux mairies" not in listed_titles(html, ALL)
     assert {"Fonds publics et territoires", "Aide permanente"} <= set(listed_titles(html, ALL))
+    # One drop-down, the type chosen in it, not a list box.
+    assert '<select name="ouvert_a" id="id_ouvert_a">' in html
+    assert '<option value="CS" selected>Centre social</option>' in html
 
 
 def test_open_to_my_structure_uses_the_types_of_my_structures(calls, structure):
