@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.models import Page
 
 from ressources.blocks import TableBlock
 from ressources.models import Audience, Kind, Licence, RessourcePage, Theme
@@ -158,8 +159,25 @@ def version_parts(content: dict) -> list[Part]:
                 lines=[line for line in _lines(block, item.get("value")) if line],
             )
         )
+    parts += [
+        Part(name, label, [Ref(Page, pk) for pk in _page_ids(content.get(name))])
+        for name, label in (
+            ("related_methods", _("Méthodes liées")),
+            ("related_bilans", _("Journées bilan liées")),
+            ("related_structures", _("Structures concernées")),
+            ("used_by", _("Utilisée par")),
+        )
+    ]
     parts.append(Part("licence", _("Licence"), [labels["licence"].get(content.get("licence"), "")]))
     return parts
+
+
+def _page_ids(stored) -> list[int]:
+    """The chosen pages' ids, stored as plain ids (many-to-many) or as links to a `target`."""
+    if not isinstance(stored, list):
+        return []
+    ids = [item.get("target") if isinstance(item, dict) else item for item in stored]
+    return [pk for pk in ids if isinstance(pk, int)]
 
 
 def _lines(block, raw) -> list:

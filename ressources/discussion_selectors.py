@@ -73,8 +73,9 @@ def comments_between(start: datetime, end: datetime) -> QuerySet:
     )
 
 
-def open_questions(limit: int | None = 5) -> list[Comment]:
-    """Visible questions nobody has marked answered, newest first, with resource and author."""
+def open_questions(limit: int | None = 5, *, author=None) -> list[Comment]:
+    """Visible questions nobody has marked answered, newest first, with resource and author;
+    only `author`'s, if given."""
     questions = (
         visible_comments()
         .filter(is_question=True, answered_at__isnull=True)
@@ -82,7 +83,22 @@ def open_questions(limit: int | None = 5) -> list[Comment]:
         .defer("page__body")
         .order_by("-created_at", "-pk")
     )
+    if author is not None:
+        questions = questions.filter(author=author)
     return list(questions[:limit] if limit else questions)
+
+
+def recent_comments_of(user, limit: int = 5) -> list[Comment]:
+    """The person's latest visible comments that are not open questions, newest first."""
+    comments = (
+        visible_comments()
+        .filter(author=user)
+        .exclude(is_question=True, answered_at__isnull=True)
+        .select_related("page")
+        .defer("page__body")
+        .order_by("-created_at", "-pk")
+    )
+    return list(comments[:limit])
 
 
 def most_discussed(limit: int = 5, *, days: int = MOST_DISCUSSED_DAYS) -> list[RessourcePage]:

@@ -35,6 +35,7 @@ from ressources.models import (
     Frequency,
     RessourceIndexPage,
     RessourcePage,
+    Visit,
 )
 from website.feeds import conditional_feed
 from website.guard import public_form
@@ -75,10 +76,20 @@ def set_frequency(*, user, frequency: str) -> DigestSubscription:
     return subscription
 
 
+def follows_of(user) -> list[Follow]:
+    """What the person follows, oldest first, with the page or tag followed."""
+    return list(
+        Follow.objects.filter(user=user)
+        .select_related("page", "tag")
+        .defer("page__body")
+        .order_by("created_at", "pk")
+    )
+
+
 def export_data(user) -> dict:
-    """The person's follows and digest preference, for the personal-data export."""
-    follows = Follow.objects.filter(user=user).select_related("page", "tag").order_by("pk")
+    """The person's follows, digest preference and last visits, for the personal-data export."""
     subscription = DigestSubscription.objects.filter(user=user).first()
+    visits = Visit.objects.filter(user=user).select_related("page").defer("page__body")
     return {
         "wiki_follows": [
             {
@@ -88,7 +99,7 @@ def export_data(user) -> dict:
                 "tag": item.tag.name if item.tag_id else None,
                 "since": timezone.localtime(item.created_at).isoformat(),
             }
-            for item in follows
+            for item in follows_of(user)
         ],
         "wiki_digest": {
             "frequency": subscription.frequency if subscription else Frequency.WEEKLY.value,
@@ -96,20 +107,28 @@ def export_data(user) -> dict:
             if subscription and subscription.covered_until
             else None,
         },
+        "wiki_last_visits": [
+            {
+                "page": visit.page.title,
+                "page_id": visit.page_id,
+                "seen_at": timezone.localtime(visit.seen_at).isoformat(),
+            }
+            for visit in visits.order_by("page_id")
+        ],
     }
 
 
 # --- Contexts of the wiki's pages ------------------------------------------------------------
 
 
-def _follows_of(user) -> list[tuple[int | None, int | None]]:
+def _followed_keys(user) -> list[tuple[int | None, int | None]]:
     if not user.is_authenticated:
         return []
     return list(Follow.objects.filter(user=user).values_list("page_id", "tag_id"))
 
 
 def page_context(request, page) -> dict:
-    follows = _follows_of(request.user)
+    follows = _followed_keys(request.user)
     return {
         "following": {
             "url": page.url + page.reverse_subpage("follow"),
@@ -121,7 +140,7 @@ def page_context(request, page) -> dict:
 
 
 def home_context(request, index) -> dict:
-    follows = _follows_of(request.user)
+    follows = _followed_keys(request.user)
     slug = request.GET.get("mot_cle", "")
     tag = Tag.objects.filter(slug=slug).first() if slug and len(slug) <= 100 else None
     return {
@@ -238,9 +257,7 @@ def my_follows(request):
         set_frequency(user=user, frequency=form.cleaned_data["frequency"])
         messages.success(request, _("Votre choix est enregistré."))
         return redirect("ressources_follows")
-    follows = list(
-        Follow.objects.filter(user=user).select_related("page", "tag").order_by("created_at")
-    )
+    follows = follows_of(user)
     pages = [item.page for item in follows if item.page_id]
     for page in pages:
         page.follow_url = page.get_url(request) + page.reverse_subpage("follow")

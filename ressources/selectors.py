@@ -4,7 +4,16 @@ from taggit.models import Tag
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from ressources.models import RessourceIndexPage, RessourcePage, RessourceTag, Theme
+from wagtail.models import Page
+
+from ressources.models import (
+    RelatedBilan,
+    RelatedMethod,
+    RessourceIndexPage,
+    RessourcePage,
+    RessourceTag,
+    Theme,
+)
 from website.queries import without_restricted
 
 
@@ -71,6 +80,27 @@ def recently_updated(limit: int = 5) -> list[RessourcePage]:
 
 def sub_ressources(page: RessourcePage) -> QuerySet:
     return without_restricted(RessourcePage.objects.child_of(page).live()).defer_streamfields()
+
+
+def bilans_links(page: RessourcePage) -> tuple[list[Page], list[Page]]:
+    """The live methods and review days chosen on a resource, in the editor's order.
+
+    The links are read through the page (from memory for a preview), the pages in one query.
+    """
+    methods = [link.target_id for link in page.related_methods.all()]
+    bilans = [link.target_id for link in page.related_bilans.all()]
+    if not methods and not bilans:
+        return [], []
+    found = without_restricted(Page.objects.live()).in_bulk(methods + bilans)
+    return [found[pk] for pk in methods if pk in found], [found[pk] for pk in bilans if pk in found]
+
+
+def ressources_linking_to(page: Page) -> QuerySet:
+    """Published resources that chose `page` as a related method or review day."""
+    return published_ressources().filter(
+        Exists(RelatedMethod.objects.filter(page_id=OuterRef("pk"), target_id=page.pk))
+        | Exists(RelatedBilan.objects.filter(page_id=OuterRef("pk"), target_id=page.pk))
+    )
 
 
 def wiki_url() -> str:

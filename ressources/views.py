@@ -66,6 +66,7 @@ def wiki_home_context(index: RessourceIndexPage, request) -> dict:
 
 def ressource_context(page: RessourcePage, request) -> dict:
     user = request.user
+    related_methods, related_bilans = selectors.bilans_links(page)
     return {
         "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk])
         if may_edit(user, page)
@@ -74,6 +75,8 @@ def ressource_context(page: RessourcePage, request) -> dict:
         "sub_ressources": selectors.sub_ressources(page),
         "related_structures": page.related_structures.live().order_by("title"),
         "used_by": page.used_by.live().order_by("title"),
+        "related_methods": related_methods,
+        "related_bilans": related_bilans,
         "wiki_url": selectors.wiki_url(),
         **history.page_context(request, page),
         **discussion.page_context(request, page),

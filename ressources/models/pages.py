@@ -5,13 +5,15 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from ressources.blocks import RessourceBodyBlock
@@ -156,6 +158,57 @@ class RessourceTag(TaggedItemBase):
     )
 
 
+class BilansLink(Orderable):
+    """A page of the bilans app chosen on a resource (a method, a review day).
+
+    Chosen as a Wagtail page of a named type, never imported: the wiki and the bilans are two
+    domain apps that do not import each other (as bilans' actions name the pages carrying them).
+    """
+
+    target_type = ""  # "app_label.ModelName" of the pages this link may point to
+    type_error = ""
+    target = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if not self.target_id:
+            return
+        content_type = self.target.content_type
+        if f"{content_type.app_label}.{content_type.model}" != self.target_type.lower():
+            raise ValidationError({"target": self.type_error})
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.panels = [PageChooserPanel("target", page_type=cls.target_type)]
+
+
+class RelatedMethod(BilansLink):
+    target_type = "bilans.MethodPage"
+    type_error = _("Choisissez une fiche de la bibliothèque des méthodes.")
+    page = ParentalKey(
+        "ressources.RessourcePage", on_delete=models.CASCADE, related_name="related_methods"
+    )
+
+    class Meta(BilansLink.Meta):
+        verbose_name = _("méthode liée")
+        verbose_name_plural = _("méthodes liées")
+
+
+class RelatedBilan(BilansLink):
+    page = ParentalKey(
+        "ressources.RessourcePage", on_delete=models.CASCADE, related_name="related_bilans"
+    )
+    target_type = "bilans.BilanPage"
+    type_error = _("Choisissez une journée bilan.")
+
+    class Meta(BilansLink.Meta):
+        verbose_name = _("journée bilan liée")
+        verbose_name_plural = _("journées bilan liées")
+
+
 class RessourcePage(RoutablePageMixin, BasePage):
     """A resource of the wiki, written and published by participants; it may have sub-pages."""
 
@@ -197,6 +250,13 @@ class RessourcePage(RoutablePageMixin, BasePage):
             heading=_("Classement"),
         ),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                InlinePanel("related_methods", label=_("Méthode liée")),
+                InlinePanel("related_bilans", label=_("Journée bilan liée")),
+            ],
+            heading=_("Méthodes et journées bilan"),
+        ),
         MultiFieldPanel(
             [FieldPanel("related_structures"), FieldPanel("used_by"), FieldPanel("licence")],
             heading=_("Structures et licence"),

@@ -18,6 +18,8 @@ def editor_post(page: RessourcePage, *, action: str = "action-publish", **change
         "licence": page.licence,
         "body": streamfield([]),
         "comments": inline_formset([]),
+        "related_methods": inline_formset([]),
+        "related_bilans": inline_formset([]),
     } | changes
     if action:
         fields[action] = action.removeprefix("action-")

@@ -172,6 +172,7 @@ def test_the_data_export_holds_follows_and_the_digest_preference(participant, re
     assert export_data(stranger) == {
         "wiki_follows": [],
         "wiki_digest": {"frequency": "hebdomadaire", "covered_until": None},
+        "wiki_last_visits": [],
     }
 
 
