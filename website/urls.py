@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
 from website.accounts import GuardedPasswordResetView, LoginView
-from website.search_views import SearchView
+from website.search_views import SearchView, SuggestionsView
 
 account_patterns = [
     path("connexion/", LoginView.as_view(), name="account_login"),
@@ -41,6 +41,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("recherche/", SearchView.as_view(), name="search"),
+    path("recherche/suggestions/", SuggestionsView.as_view(), name="search_suggestions"),
     path("compte/", include("structures.urls")),  # a string: website imports no app in code
     path("compte/", include(account_patterns)),
     path("evenements/", include("agenda.urls")),

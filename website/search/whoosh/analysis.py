@@ -133,6 +133,13 @@ def text_analyzer(language: str, sections: bool = False):
 
 
 @cache
+def spelling_analyzer(language: str):
+    """The words spelling suggestions are drawn from: folded, neither stopped nor stemmed, so
+    that a suggestion is a word a person can read, three letters or more."""
+    return _folding() | StopFilter(stoplist=stop_words(language), minsize=3)
+
+
+@cache
 def prefix_analyzer():
     """Index side of autocomplete: every prefix of every folded word."""
     return _folding() | NgramFilter(minsize=1, maxsize=MAX_PREFIX, at="start")

@@ -14,7 +14,9 @@ Settings (`WAGTAILSEARCH_BACKENDS` or `MODELSEARCH_BACKENDS` entry):
     SWAP_WAIT   seconds the end of a rebuild waits for the index (default 60)
 """
 
+import itertools
 import os
+import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -43,13 +45,14 @@ from modelsearch.index import class_is_indexed
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
 from . import ranking
-from .analysis import prefix_query_terms, text_query_terms
+from .analysis import WORD_PATTERN, fold, prefix_query_terms, text_query_terms
 from .mapping import (
     CONTENT_TYPES,
     NULLS,
     PK_NUMBER,
     PK_STRING,
     PREFIX_COLUMNS,
+    SPELLING,
     TEXT_COLUMNS,
     build_document,
     build_schema,
@@ -64,6 +67,10 @@ from .store import KEY_FIELD, IndexStore
 
 # Words of a query beyond this are ignored: a pasted page must not become a thousand-term query.
 MAX_QUERY_TERMS = 64
+# Words shorter than this are never corrected: too many words lie one letter away.
+SPELLING_MIN_LENGTH = 4
+# From this length a word may be two edits away from its correction.
+SPELLING_TWO_EDITS_FROM = 8
 # Hits fetched when the count is asked first (a paginator does), so that the first page comes
 # from the same whoosh search.
 COUNT_WINDOW = 20
@@ -589,6 +596,43 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def get_index_for_model(self, model):
         return self.index_class(self, index_name(model))
+
+    def suggest_spelling(self, model, text: str) -> str | None:
+        """`text` with each word no document of `model`'s index contains replaced by the
+        closest word of the indexed titles (whoosh's corrector), or None when no word needed
+        it or none had a correction. Other words and the separators are kept as typed.
+
+        The lexicon holds every indexed object, visible or not: the caller shows a suggestion
+        only if it finds something the person may see.
+        """
+        reader = self.get_store(index_name(model)).searcher().reader()
+        if SPELLING not in reader.schema:
+            return None  # an index built before the spelling field: rebuilt by update_index
+        columns = [name for name in reader.indexed_field_names() if name.startswith(TEXT_COLUMNS)]
+        corrector = reader.corrector(SPELLING)
+        corrected, changed, end = [], False, 0
+        for match in itertools.islice(re.finditer(WORD_PATTERN, text), MAX_QUERY_TERMS):
+            word = match.group()
+            replacement = word
+            terms = text_query_terms(word, self.language)
+            known = any((column, term) in reader for column in columns for term in terms)
+            if terms and not known and len(word) >= SPELLING_MIN_LENGTH:
+                replacement = self._closest_word(corrector, fold(word)) or word
+            changed = changed or replacement != word
+            corrected += [text[end : match.start()], replacement]
+            end = match.end()
+        corrected.append(text[end:])
+        return "".join(corrected) if changed else None
+
+    def _closest_word(self, corrector, word: str) -> str | None:
+        # Whoosh ranks the words within `maxdist` by frequency only: ask for one edit first.
+        most = 2 if len(word) >= SPELLING_TWO_EDITS_FROM else 1
+        for distance in range(1, most + 1):
+            # The first letter is rarely the mistake, and fixing it narrows the lexicon a lot.
+            suggestions = corrector.suggest(word, limit=1, maxdist=distance, prefix=1)
+            if suggestions:
+                return suggestions[0]
+        return None
 
 
 SearchBackend = WhooshSearchBackend

@@ -17,6 +17,8 @@ field needs no schema migration:
     ff_<column> a FilterField holding floats and decimals
     fs_<column> any other FilterField, as exact strings
     null        the FilterField columns that have no value in this document
+    spell       the words of the AutocompleteFields (titles), folded but not stemmed: the
+                lexicon of spelling suggestions, as words people can read (stems are not)
     pkn / pks   the primary key as a sortable number or string, to break ties
 
 A column is the field's attribute name ("owner_id"), prefixed with "app_model__" when the
@@ -47,7 +49,7 @@ from modelsearch.index import (
     class_is_indexed,
 )
 
-from .analysis import boosted_sections, prefix_analyzer, text_analyzer
+from .analysis import boosted_sections, prefix_analyzer, spelling_analyzer, text_analyzer
 from .store import KEY_FIELD
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ TEXT_COLUMNS = "t_"
 # The start of the autocomplete columns' names: an autocomplete on every field searches them all.
 PREFIX_COLUMNS = "a_"
 NULLS = "null"
+SPELLING = "spell"
 PK_NUMBER = "pkn"
 PK_STRING = "pks"
 
@@ -97,6 +100,9 @@ def build_schema(language: str) -> fields.Schema:
         # Only sorted on, never searched: one term is enough.
         pkn=fields.NUMERIC(int, 64, signed=True, sortable=True, shift_step=0),
         pks=fields.ID(sortable=True),
+        # Titles only, not every text: the lexicon is what suggestions need, and each word
+        # indexed here is a posting more for a rebuild to write.
+        spell=fields.TEXT(analyzer=spelling_analyzer(language), phrase=False),
     )
     schema.add(TEXT_COLUMNS + "*", text(), glob=True)
     schema.add(PREFIX_COLUMNS + "*", prefixes(), glob=True)
@@ -360,6 +366,10 @@ def build_document(obj) -> dict | None:
         document[name] = boosted_sections(sections)
     for name, texts in parts.prefix_fields.items():
         document[name] = "\n".join(texts)
+    if parts.prefix_fields:
+        document[SPELLING] = "\n".join(
+            text for texts in parts.prefix_fields.values() for text in texts
+        )
     for name, values in parts.filters.items():
         document[name] = values if len(values) > 1 else values[0]
     nulls = sorted(name for name in parts.declared if name not in parts.filters)

@@ -93,6 +93,29 @@ def merge_when_many(writer, segments):
     return [largest]
 
 
+class _KnownFields:
+    """A document's fields that an index's schema has.
+
+    An index written before a field was added to the schema keeps its old schema until
+    `update_index` rebuilds it; meanwhile its documents go in without the new field rather
+    than being refused whole.
+    """
+
+    def __init__(self, schema: Schema):
+        self.schema = schema
+        self._known = {}
+
+    def only(self, document: dict) -> dict:
+        if all(self._has(name) for name in document):
+            return document
+        return {name: value for name, value in document.items() if self._has(name)}
+
+    def _has(self, name: str) -> bool:
+        if name not in self._known:
+            self._known[name] = name in self.schema
+        return self._known[name]
+
+
 class RebuildInProgress(RuntimeError):
     pass
 
@@ -350,12 +373,13 @@ class IndexStore:
                 for document in batch.get("add", ()):
                     final[document[KEY_FIELD]], source[document[KEY_FIELD]] = document, name
             writer = ix.writer(timeout=self.swap_wait)
+            known = _KnownFields(ix.schema)
             refused = None
             for key, document in final.items():
                 try:
                     writer.delete_by_term(KEY_FIELD, key)
                     if document is not None:
-                        writer.add_document(**document)
+                        writer.add_document(**known.only(document))
                 except Exception:
                     # A half-added document would leave stray postings: drop this commit.
                     refused = source[key]
