@@ -624,6 +624,8 @@ class DocumentsBlock(blocks.StructBlock):
         label = _("Documents")
         template = "bilans/blocks/documents.html"
         description = _("Les notes de la journée, les supports, les photos des tableaux.")
+        # A preview cannot choose a file: it shows the block's heading, the list left empty.
+        preview_value = {"title": "Documents", "documents": []}
 
 
 class BilanSectionsBlock(blocks.StreamBlock):

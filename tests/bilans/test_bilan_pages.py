@@ -9,13 +9,17 @@ import pytest
 from defusedxml.minidom import parseString
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.blocks import StreamBlockValidationError
+from wagtail.documents import get_document_model
 
 from bilans.blocks import BilanSectionsBlock
 from bilans.document import elements_of
-from bilans.factories import MethodPageFactory
-from bilans.models import BilanPage
+from bilans.factories import ActionFactory, MethodPageFactory
+from bilans.models import BilanPage, BilanParticipation
 from structures.factories import LieuPageFactory
 from tests.bilans.conftest import five_columns
 from tests.clients import text
@@ -203,6 +207,175 @@ def test_every_block_renders_its_content_and_links_its_method(full_day, client, 
     assert "Transformer en action" not in page
 
 
+def test_several_boards_come_one_per_group_then_the_shared_synthesis(
+    make_bilan, starfish, client, people
+):
+    columns = {"maintenir": [], "amplifier": [], "reduire": []}
+    bilan = make_bilan(
+        sections=[
+            {
+                "type": "five_columns",
+                "value": {
+                    "title": "Bilan en groupes",
+                    "method": starfish.pk,
+                    "lead": "",
+                    "folded": False,
+                    "boards": [
+                        {
+                            "group": "Groupe des CCAS",
+                            "creer": ["Un atelier tablette"],
+                            "arreter": [],
+                        }
+                        | columns,
+                        {
+                            "group": "Groupe des associations",
+                            "creer": [],
+                            "arreter": ["Les fonds européens"],
+                        }
+                        | columns,
+                    ],
+                    "synthesis": {
+                        "group": "",
+                        "creer": ["Des formations pour les acteurs de terrain"],
+                        "arreter": [],
+                    }
+                    | columns,
+                },
+            }
+        ]
+    )
+    bilan = BilanPage.objects.get(pk=bilan.pk)
+    page = text(client.get(bilan.url))
+    first, second, synthesis = (
+        page.index(">Groupe des CCAS</h3>"),
+        page.index(">Groupe des associations</h3>"),
+        page.index(">Synthèse partagée</h3>"),
+    )
+    assert first < page.index("Un atelier tablette") < second
+    assert second < page.index("Les fonds européens") < synthesis
+    assert synthesis < page.index("Des formations pour les acteurs de terrain")
+    # Five columns on each board, as level-4 headings under the group's.
+    assert page.count('class="board__label"') == 15
+    assert page.count('<h4 class="board__label"') == 15
+    # Every post-it, the synthesis's included, may become an action, and says where it was.
+    [block] = bilan.sections
+    where = {text: place for _id, text, place in block.value.actionable_items()}
+    assert where == {
+        "Un atelier tablette": "Groupe des CCAS — Créer",
+        "Les fonds européens": "Groupe des associations — Arrêter",
+        "Des formations pour les acteurs de terrain": "Synthèse — Créer",
+    }
+    client.force_login(people["facilitator"])
+    assert text(client.get(bilan.url)).count("Transformer en action<") == 3
+
+
+def test_cross_interviews_answer_the_grid_per_group_with_its_facilitator_and_synthesis(
+    make_bilan, client
+):
+    grid = ["Pourquoi reproduire le projet ?", "De quoi auriez-vous besoin ?"]
+    bilan = make_bilan(
+        sections=[
+            section(
+                "interviews",
+                "Entretiens croisés",
+                questions=grid,
+                groups=[
+                    {
+                        "respondents": "Structures accompagnées",
+                        "facilitator": "Le chargé de mission d'Agate",
+                        "answers": [
+                            {"question": grid[1], "points": ["Du temps dédié"]},
+                            {"question": grid[0], "points": ["Pour durer"]},
+                        ],
+                        "retiens": ["Le diagnostic compte"],
+                        "questionne": ["Qui financera ?"],
+                        "suggere": ["Se revoir en septembre"],
+                        "petit_pas": ["Écrire au Département"],
+                    },
+                    {
+                        "respondents": "Structures d'Annecy",
+                        "facilitator": "",
+                        "answers": [{"question": grid[0], "points": ["Essaimer"]}],
+                        "retiens": [],
+                        "questionne": [],
+                        "suggere": [],
+                        "petit_pas": [],
+                    },
+                ],
+            )
+        ]
+    )
+    page = text(client.get(bilan.url))
+    accompanied = page.split(">Structures accompagnées</h3>")[1].split(">Structures d'Annecy</h3>")[
+        0
+    ]
+    annecy = page.split(">Structures d'Annecy</h3>")[1]
+    assert "Groupe animé par Le chargé de mission d'Agate" in accompanied
+    # Answers follow the grid's order, whatever order they were typed in.
+    assert accompanied.index(grid[0]) < accompanied.index("Pour durer") < accompanied.index(grid[1])
+    assert accompanied.index(grid[1]) < accompanied.index("Du temps dédié")
+    for heading, point in [
+        ("Ce que je retiens", "Le diagnostic compte"),
+        ("Ce qui me questionne", "Qui financera ?"),
+        ("Ce que je suggère", "Se revoir en septembre"),
+        ("Mon prochain petit pas", "Écrire au Département"),
+    ]:
+        assert accompanied.index(heading) < accompanied.index(point)
+    assert "Essaimer" in annecy and "Groupe animé par" not in annecy
+    assert "Ce que je retiens" not in annecy and grid[1] not in annecy
+
+
+def activity(title: str, kind: str) -> dict:
+    block = section("activity", title, notes="<p>Le déroulé.</p>")
+    block["value"]["kind"] = kind
+    return block
+
+
+def test_icebreakers_and_energizers_say_which_they_are(make_bilan, client):
+    bilan = make_bilan(
+        sections=[activity("Petits papiers", "brise-glace"), activity("La ligne", "energiseur")]
+    )
+    page = text(client.get(bilan.url))
+    assert page.index('<p class="bilan-section__kind">Brise-glace</p>') < page.index(
+        '<p class="bilan-section__kind">Énergiseur</p>'
+    )
+    with pytest.raises(StreamBlockValidationError):
+        BilanSectionsBlock().clean(
+            BilanSectionsBlock().to_python([activity("Autre chose", "sieste")])
+        )
+
+
+def test_a_documents_block_links_each_file_with_its_kind_and_size(make_bilan, client):
+    documents = []
+    for title, name in [("Photos des tableaux", "tableaux.pdf"), ("Notes", "notes.odt")]:
+        document = get_document_model()(title=title)
+        document.file.save(name, ContentFile(b"x" * 2048), save=False)
+        document.save()
+        documents.append(document)
+    bilan = make_bilan(
+        sections=[
+            {
+                "type": "documents",
+                "value": {
+                    "title": "Les documents de la journée",
+                    "documents": [
+                        {"document": documents[0].pk, "label": "Les cinq colonnes en photo"},
+                        {"document": documents[1].pk, "label": ""},
+                    ],
+                },
+            }
+        ]
+    )
+    page = text(client.get(bilan.url))
+    assert '<h2 id="documents-' in page and "Les documents de la journée</h2>" in page
+    assert f'<a href="{documents[0].url}" download>Les cinq colonnes en photo</a>' in page
+    assert f'<a href="{documents[1].url}" download>Notes</a>' in page
+    assert page.count('<span class="document-link__meta">') == 2
+    assert '<span class="document-link__meta">(PDF, 2,0' in page
+    assert '<span class="document-link__meta">(ODT, 2,0' in page
+    assert client.get(documents[0].url).status_code == 200
+
+
 def test_the_print_version_unfolds_every_section_and_offers_no_actions(full_day, client, people):
     client.force_login(people["facilitator"])
     assert "Transformer en action" in text(client.get(full_day.url))
@@ -347,24 +520,22 @@ def test_a_review_day_is_held_in_a_network_place_or_at_an_address_not_both(index
     ]
 
 
-def test_a_review_day_with_twenty_sections_renders_in_a_fixed_number_of_queries(
-    make_bilan, starfish, structures, client, database_cache, django_assert_max_num_queries, people
-):
+def _day_of(number: int, library, structures, make_bilan, date) -> BilanPage:
+    """A review day of `number` pairs of sections, each pair bound to its own method, every
+    item of which became an action, carried out by a page."""
     sections = []
-    for number in range(10):
+    for index in range(number):
+        method = MethodPageFactory(parent=library, title=f"Méthode {date.year}-{index:02d}")
         sections.append(
             five_columns(
-                starfish,
-                title=f"Tableau {number}",
-                creer=[f"Idée {number}"],
-                maintenir=["Le réseau"],
+                method, title=f"Tableau {index}", creer=[f"Idée {index}"], maintenir=["Le réseau"]
             )
         )
         sections.append(
             section(
                 "priorities",
-                f"Priorités {number}",
-                starfish,
+                f"Priorités {index}",
+                method,
                 entries=[
                     {
                         "structure": structures["clef"].pk,
@@ -375,14 +546,43 @@ def test_a_review_day_with_twenty_sections_renders_in_a_fixed_number_of_queries(
                 ],
             )
         )
-    make_bilan(
-        title="Bilan précédent",
-        date=datetime.date(2023, 1, 10),
-        sections=[five_columns(starfish, creer=["Avant"])],
+    bilan = make_bilan(date=date, sections=sections)
+    bilan = BilanPage.objects.get(pk=bilan.pk)
+    for block in bilan.sections:
+        for item_id, item_text, _where in block.value.actionable_items():
+            action = ActionFactory(
+                bilan=bilan, structure=structures["ccas"], item_id=item_id, description=item_text
+            )
+            action.carried_by.set([structures["clef"]])
+    BilanParticipation.objects.bulk_create(
+        BilanParticipation(bilan=bilan, structure=structure) for structure in structures.values()
     )
-    bilan = make_bilan(date=datetime.date(2023, 5, 9), sections=sections)
+    return bilan
+
+
+def test_a_review_day_costs_the_same_queries_with_two_sections_or_twenty(
+    library, structures, make_bilan, client, database_cache, people
+):
+    # Each day follows another that left open actions: both open with a follow-up.
+    _day_of(1, library, structures, make_bilan, datetime.date(2021, 1, 10))
+    small = _day_of(1, library, structures, make_bilan, datetime.date(2022, 1, 10))
+    large = _day_of(10, library, structures, make_bilan, datetime.date(2023, 1, 10))
+    after_small = make_bilan(date=datetime.date(2022, 6, 1))
+    after_large = make_bilan(date=datetime.date(2023, 6, 1))
     client.force_login(people["facilitator"])
-    client.get(bilan.url)
-    with django_assert_max_num_queries(30):
-        response = client.get(bilan.url)
-    assert text(response).count("Voir la méthode : Étoile de mer") == 20
+    counts = {}
+    for bilan in (small, large, after_small, after_large):
+        client.get(bilan.url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(bilan.url)
+        assert response.status_code == 200
+        counts[bilan.pk] = len(queries)
+    # Twenty sections bound to ten methods, thirty actions on their items, carried over the
+    # next time with their carriers: not one query more than for two sections.
+    assert counts[small.pk] == counts[large.pk] <= 30
+    assert counts[after_small.pk] == counts[after_large.pk] <= 30
+    page = text(client.get(large.url))
+    assert page.count("Voir la méthode : Méthode 2023-") == 20  # two sections per method
+    assert page.count("→ action de CCAS de La Ravoire") == 30
+    followup = text(client.get(after_large.url)).split("</section>")[0]
+    assert followup.count("Mise en œuvre par") == 30 + 3 + 3  # and the earlier open ones
