@@ -53,19 +53,17 @@
     function show(suggestions) {
         list.replaceChildren();
         options = suggestions.map(function (suggestion, position) {
+            // An option holds text, not a link: a listbox's options are its only controls.
             const option = document.createElement("li");
-            const link = document.createElement("a");
             const kind = document.createElement("span");
             option.id = "site-search-suggestion-" + position;
             option.setAttribute("role", "option");
             option.setAttribute("aria-selected", "false");
-            link.href = suggestion.url;
-            link.tabIndex = -1;
-            link.textContent = suggestion.title + " ";
+            option.dataset.url = suggestion.url;
+            option.textContent = suggestion.title + " ";
             kind.className = "search-suggestions__type";
             kind.textContent = suggestion.type;
-            link.append(kind);
-            option.append(link);
+            option.append(kind);
             list.append(option);
             return option;
         });
@@ -128,7 +126,7 @@
             close();
         } else if (event.key === "Enter" && active >= 0) {
             event.preventDefault();
-            window.location.assign(options[active].querySelector("a").href);
+            window.location.assign(options[active].dataset.url);
         }
     });
 
@@ -139,5 +137,11 @@
     // Keep the focus in the box while a suggestion is pressed, so the list stays open.
     list.addEventListener("mousedown", function (event) {
         event.preventDefault();
+    });
+    list.addEventListener("click", function (event) {
+        const option = event.target.closest("[role=option]");
+        if (option) {
+            window.location.assign(option.dataset.url);
+        }
     });
 }());
