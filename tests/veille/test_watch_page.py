@@ -213,23 +213,40 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
+URLS = [
+    "/veille/?theme=inclusion-numerique&financeur=europe",
+    "/veille/?ouvert_a=CS",
+    "/veille/archives/",
+]
+
+
 def test_the_listing_costs_the_same_queries_for_three_calls_or_thirty(
-    client, veille, database_cache, django_assert_max_num_queries, theme_inclusion, europe
+    client,
+    veille,
+    structure,
+    database_cache,
+    django_assert_max_num_queries,
+    theme_inclusion,
+    europe,
 ):
+    centre_social = Term.objects.get(vocabulary=Vocabulary.TYPOLOGIE, code="CS")
+
     def add(count: int) -> None:
+        # Current and closed, under the watch and under a structure, with every relation shown.
         for number in range(count):
             AppelPageFactory(
-                parent=veille,
-                deadline=days(number + 1),
+                parent=structure if number % 2 else veille,
+                deadline=days(number + 1 if number % 3 else -number - 1),
                 funders=[europe, FunderFactory(kind=FunderKind.REGION)],
                 themes=[theme_inclusion, Theme.objects.get(slug="jeunesse")],
+                typologies=[centre_social],
             )
 
     add(3)
     client.get("/veille/")  # warm the site's caches
-    few = _queries(client, "/veille/?theme=inclusion-numerique&financeur=europe")
+    few = [_queries(client, url) for url in URLS]
     add(27)
-    many = _queries(client, "/veille/?theme=inclusion-numerique&financeur=europe")
+    many = [_queries(client, url) for url in URLS]
     assert few == many
     with django_assert_max_num_queries(17):
         client.get("/veille/?theme=inclusion-numerique&financeur=europe")
