@@ -90,7 +90,7 @@ PARTICIPANTS = {
 
 
 def _section(
-    kind: str, title: str, method: MethodPage | None, *, folded=True, lead="", **fields
+    block_type: str, title: str, method: MethodPage | None, *, folded=True, lead="", **fields
 ) -> dict:
     value = {
         "title": title,
@@ -98,7 +98,7 @@ def _section(
         "lead": lead,
         "folded": folded,
     }
-    return {"type": kind, "value": value | fields}
+    return {"type": block_type, "value": value | fields}
 
 
 def _board(group="", **columns) -> dict:
