@@ -29,11 +29,14 @@ NOT_A_MEMBER = _(
     "choisissez plutôt un type de structure."
 )
 STATUS_CHOICES = [
-    (CallStatus.OPEN, _("Ouverts")),
+    (CallStatus.OPEN, _("Ouverts aux candidatures")),
     (CallStatus.CLOSING, _("Se terminent dans les 30 jours")),
     (CallStatus.UPCOMING, _("Pas encore ouverts")),
     (CallStatus.PERMANENT, _("Permanents")),
 ]
+# A call closing soon is still open to applications: "ouverts" keeps it, so that an alert on
+# open calls reminds a week before their deadline rather than losing them 30 days before.
+STATUS_GROUPS = {CallStatus.OPEN: (CallStatus.OPEN, CallStatus.CLOSING)}
 
 
 class SelectOfMany(forms.Select):
@@ -167,8 +170,9 @@ class VeilleFilters:
         if (criteria.get("ouvert_a") or criteria.get("ma_structure")) and not typologies:
             # Structures without a type: only the calls open to every structure.
             typologies = [None]
+        status = criteria.get("statut") if by_status else None
         return selectors.filtered_calls(
-            statuses=[criteria["statut"]] if by_status and criteria.get("statut") else (),
+            statuses=STATUS_GROUPS.get(status, (status,)) if status else (),
             now=now,
             theme=criteria.get("theme", ""),
             funder_kind=criteria.get("financeur", ""),

@@ -32,17 +32,19 @@ def calls(home, site_url, settings):
     youth = Theme.objects.get(slug="jeunesse")
     caf = FunderFactory(name="CAF de la Savoie", kind=FunderKind.CAF)
     with time_machine.travel(MONDAY_10H, tick=False):
-        for title, deadline, theme in [
-            (MATCHING, TODAY + timedelta(days=60), inclusion),
-            ("Numérique et jeunesse", TODAY + timedelta(days=60), youth),
-            ("Inclusion numérique : dernière ligne droite", TODAY + timedelta(days=10), inclusion),
-            ("Inclusion numérique : appel clos", TODAY - timedelta(days=5), inclusion),
+        # (title, opening, deadline in days from today, theme): one open call on the theme.
+        for title, opening, deadline, theme in [
+            (MATCHING, None, 60, inclusion),
+            ("Numérique et jeunesse", None, 60, youth),
+            ("Inclusion numérique : pas encore ouvert", 20, 90, inclusion),
+            ("Inclusion numérique : appel clos", None, -5, inclusion),
         ]:
             AppelPageFactory(
                 parent=watch,
                 title=title,
                 summary="Pour les lieux d'aide au numérique du territoire.",
-                deadline=deadline,
+                opening_date=TODAY + timedelta(days=opening) if opening else None,
+                deadline=TODAY + timedelta(days=deadline),
                 funders=[caf],
                 themes=[theme],
             )
@@ -55,7 +57,7 @@ def test_a_visitor_subscribes_to_open_calls_on_digital_inclusion_and_gets_one_em
         expect(page.get_by_role("heading", level=1)).to_have_text("Veille financements")
         visitor.check("veille")
 
-        page.get_by_label("Statut", exact=True).select_option(label="Ouverts")
+        page.get_by_label("Statut", exact=True).select_option(label="Ouverts aux candidatures")
         page.get_by_label("Thème", exact=True).select_option(label="Inclusion numérique")
         with page.expect_navigation(wait_until="load"):
             page.get_by_role("button", name="Afficher les appels").click()
@@ -94,7 +96,7 @@ def test_a_visitor_subscribes_to_open_calls_on_digital_inclusion_and_gets_one_em
         assert digest.to == [ADDRESS]
         assert "1 appel à regarder" in digest.subject
         assert MATCHING in digest.body
-        for other in ("Numérique et jeunesse", "dernière ligne droite", "appel clos"):
+        for other in ("Numérique et jeunesse", "pas encore ouvert", "appel clos"):
             assert other not in digest.body
         assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

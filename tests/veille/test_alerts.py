@@ -103,6 +103,16 @@ def test_a_new_matching_call_and_a_deadline_entering_the_week_are_sent_once(
     assert run(NOW + timedelta(days=34)) == []
 
 
+def test_an_alert_on_open_calls_still_reminds_a_week_before_the_deadline(client, calls):
+    confirmed(client, query="statut=ouvert&theme=inclusion-numerique")
+    [first] = run()
+    assert "Inclusion numérique en Savoie" in first.body
+    # 30 days before its deadline the call is "closing soon", and still an open call.
+    [reminder] = run(NOW + timedelta(days=33))
+    assert "SE TERMINENT DANS LES 7 JOURS" in reminder.body
+    assert "Inclusion numérique en Savoie" in reminder.body
+
+
 def test_a_weekly_alert_waits_a_week(client, calls, veille, theme_inclusion):
     subscribe(client, frequency="hebdomadaire")
     client.post(link(mail.outbox[-1], "confirmer"))

@@ -97,6 +97,15 @@ def test_the_archive_lists_closed_calls_only(client, calls):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
+        (
+            "statut=ouvert",  # closing soon is still open to applications
+            [
+                "Fonds social européen : inclusion",
+                "Fonds publics et territoires",
+                "Réservé aux mairies",
+                "Appel de la CLEF",
+            ],
+        ),
         ("statut=bientot-clos", ["Fonds publics et territoires", "Réservé aux mairies"]),
         ("statut=a-venir", ["Ouvre bientôt"]),
         ("statut=permanent", ["Aide permanente"]),
