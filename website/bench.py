@@ -39,6 +39,7 @@ def measurements(size) -> list[dict]:
             call_command("update_index", verbosity=0)
             rebuild = time.perf_counter() - started
             search = bench_search.measure(rounds=3)
+            page = bench_search.measure_page(rounds=3)
             wait = bench_search.indexing_wait(samples=10)
             findable = bench_search.time_to_findable()
         rows.append(
@@ -48,6 +49,7 @@ def measurements(size) -> list[dict]:
                 "rebuild_s": round(rebuild, 2),
                 "search_p50_ms": search["p50_ms"],
                 "search_p95_ms": search["p95_ms"],
+                **page,
                 "publish_wait_ms": wait["queued_p50_ms"],
                 "inline_index_ms": wait["inline_p50_ms"],
                 "findable_ms": findable["p50_ms"],

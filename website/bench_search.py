@@ -2,7 +2,8 @@
 
 `measure(queries)` times the site search's work for each query (count, then the first page of
 twenty live, public pages) and returns p50/p95 in milliseconds, for whatever backend
-SEARCH_BACKEND selects. `python -m website.bench_search --pages 5000` builds a database of
+SEARCH_BACKEND selects. `measure_page(queries)` times the whole results page (/recherche/,
+rendered, as a visitor gets it) for the same queries, with its SQL queries per request. `python -m website.bench_search --pages 5000` builds a database of
 French pages under var/bench-search/ (once: RELAIS_DATA_DIR picks another), rebuilds the index
 and prints every figure.
 Not a test: nothing here asserts.
@@ -65,6 +66,42 @@ def measure(queries: list[str] | None = None, rounds: int = 5) -> dict:
         "queries": len(queries),
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(_percentile(timings, 0.95), 2),
+    }
+
+
+def measure_page(queries: list[str] | None = None, rounds: int = 3) -> dict:
+    """p50/p95 (ms) of the results page's server time per query, and its SQL queries.
+
+    Each request comes from its own address, so that the page's flood guard (120 searches a
+    minute per address) never answers instead of the page.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    queries = queries or FRENCH_QUERIES
+    client = Client(HTTP_HOST="localhost")
+    timings, query_counts, shown, statuses = [], [], [], set()
+    request_number = 0
+    for round_number in range(rounds + 1):
+        for query in queries:
+            request_number += 1
+            address = f"10.{request_number // 65536 % 256}.{request_number // 256 % 256}.{request_number % 256}"
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get("/recherche/", {"q": query}, REMOTE_ADDR=address)
+                elapsed = (time.perf_counter() - started) * 1000
+            statuses.add(response.status_code)
+            if round_number:  # the first round warms caches up
+                timings.append(elapsed)
+                query_counts.append(len(captured))
+                shown.append(response.content.count(b'<li class="search-result'))
+    return {
+        "page_p50_ms": round(statistics.median(timings), 2),
+        "page_p95_ms": round(_percentile(timings, 0.95), 2),
+        "page_queries": f"{min(query_counts)}-{max(query_counts)}",
+        "page_results_shown": f"{min(shown)}-{max(shown)}",
+        "page_statuses": ",".join(str(status) for status in sorted(statuses)),
     }
 
 
@@ -201,6 +238,7 @@ def main() -> int:
     say(
         f"search (count + first page of 20, {len(FRENCH_QUERIES)} queries): {measure(rounds=arguments.rounds)}"
     )
+    say(f"results page (/recherche/, rendered): {measure_page(rounds=arguments.rounds)}")
     say(f"indexing wait per publish: {indexing_wait()}")
     return 0
 
