@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from django.contrib.auth import get_user_model
 
+from bilans import demo
 from bilans.factories import BilanPageFactory, MethodPageFactory
 from bilans.models import Action, BilanIndexPage, BilanPage, MethodIndexPage, Status
 from structures.factories import StructurePageFactory
@@ -105,7 +106,7 @@ def test_a_post_it_becomes_an_action_is_done_and_shows_at_the_next_review_day(vi
     page.locator(f"#etat-{action.pk}").select_option(label="Faite")
     with page.expect_navigation(wait_until="load"):
         page.get_by_role("button", name="Mettre à jour").click()
-    expect(page.get_by_role("status")).to_contain_text("maintenant : faite")
+    expect(page.get_by_role("status").filter(has_text="maintenant : faite")).to_be_visible()
     action.refresh_from_db()
     assert action.status == Status.DONE
 
@@ -190,4 +191,26 @@ def test_a_review_day_the_library_and_a_method_pass_the_checks(visitor, network)
     visitor.check("bibliothèque de méthodes")
     visitor.open(bilan.url + "imprimer/")
     visitor.check("version imprimable")
+    visitor.assert_no_problems()
+
+
+def test_the_whole_demo_review_day_unfolded_passes_the_checks_as_a_facilitator_sees_it(
+    visitor, network, home
+):
+    """Every kind of section of the 9 May 2023 day, its actions and the links that turn items
+    into actions, each section unfolded as a reader would."""
+    parent = StructureIndexPage.objects.get()
+    for slug in demo.PARTICIPANTS:
+        StructurePageFactory(parent=parent, title=slug.replace("-", " ").title(), slug=slug)
+    demo.seed(home=home, log=lambda message: None)
+    bilan = BilanPage.objects.get(slug=demo.SLUG)
+    assert bilan.actions.exists()
+    page = log_in(visitor, "camille@example.org", bilan.url)
+    folded = page.locator("details:not([open]) > summary")
+    while folded.count():
+        folded.first.click()
+    expect(page.get_by_text("Mon prochain petit pas").first).to_be_visible()
+    expect(page.get_by_text("Brise-glace", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Transformer en action").first).to_be_visible()
+    visitor.check("journée bilan de démonstration dépliée")
     visitor.assert_no_problems()
