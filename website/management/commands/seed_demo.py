@@ -16,10 +16,15 @@ class Command(BaseCommand):
                 "Le contenu de démonstration est refusé avec les réglages de production."
             )
         quiet = options["verbosity"] == 0
+        log = (lambda line: None) if quiet else self.stdout.write
         with transaction.atomic():
             call_command("setup_site", verbosity=0)
             home = HomePage.objects.get()
             for module in contributions("demo"):
-                module.seed(home=home, log=(lambda line: None) if quiet else self.stdout.write)
+                module.seed(home=home, log=log)
+            # Then links between apps' content (a resource to a method), once all of it exists.
+            for module in contributions("demo"):
+                if hasattr(module, "link"):
+                    module.link(home=home, log=log)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Démonstration prête."))
