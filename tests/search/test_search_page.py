@@ -158,7 +158,8 @@ def test_an_unknown_type_is_ignored_rather_than_refused(client, indexed):
     assert len(results(response.content.decode())) == 8
 
 
-def test_accents_need_not_be_typed(client, indexed):
+def test_accents_need_not_be_typed(client, network, accent_folding_backend):
+    # On PostgreSQL the database backend does not fold accents (see conftest.py); whoosh does.
     html = client.get("/recherche/", {"q": "demarches administratives"}).content.decode()
     item = result_for(html, "Démarches administratives en ligne")
     assert "<mark>Démarches</mark> <mark>administratives</mark>" in item
