@@ -103,7 +103,8 @@ class Comparison:
 
     @property
     def unchanged_count(self) -> int:
-        return sum(1 for change in self.changes if change.status == "unchanged")
+        """Parts left as they were, not counting those empty in both (no method chosen)."""
+        return sum(1 for c in self.changes if c.status == "unchanged" and c.segments)
 
 
 # --- A version's text -----------------------------------------------------------------------

@@ -2,9 +2,6 @@
 
 import pytest
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from wagtail.models import Page
 
 from ressources.factories import RessourcePageFactory, ThemeFactory
@@ -164,11 +161,14 @@ def test_a_draft_resource_stays_off_the_listing_and_its_counts(client, wiki, ori
 
 
 def test_the_wiki_home_costs_the_same_queries_for_3_or_30_resources(
-    client, wiki, structure, database_cache
+    client, wiki, structure, database_cache, django_assert_max_num_queries
 ):
+    """Pinned at 22: routing, session, site settings and menus, then the listing with its
+    themes and tags, the filters' choices and the asides (recent, questions, most discussed)."""
+
     def queries() -> int:
         client.get("/ressources/")
-        with CaptureQueriesContext(connection) as captured:
+        with django_assert_max_num_queries(22) as captured:
             assert client.get("/ressources/").status_code == 200
         return len(captured)
 
