@@ -18,6 +18,7 @@ one result or twenty.
 
 import logging
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,20 +59,16 @@ def search(queryset, query: str, *, limit: int, **options) -> list:
         return list(queryset.search(query, **options)[:limit])
 
 
-class _refusals:
-    """Runs backend work in a savepoint, so that PostgreSQL's aborted transaction does not
-    outlive the error, and turns the backend's refusal into SearchRefused."""
-
-    def __enter__(self):
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-
-    def __exit__(self, kind, error, traceback):
-        self.atomic.__exit__(kind, error, traceback)
-        if isinstance(error, DatabaseError):
-            logger.warning("Search backend refused a query: %s", error)
-            raise SearchRefused from error
-        return False
+@contextmanager
+def _refusals():
+    """Backend work in a savepoint, so that PostgreSQL's aborted transaction does not outlive
+    the error; the backend's refusal becomes SearchRefused."""
+    try:
+        with transaction.atomic():
+            yield
+    except DatabaseError as error:
+        logger.warning("Search backend refused a query: %s", error)
+        raise SearchRefused from error
 
 
 # Queries -------------------------------------------------------------------------------------
@@ -238,8 +235,12 @@ def search_site(request, raw_query: str, *, type_key: str = "", page_number=None
             shown = pages
         with _refusals():
             results = shown.specific().search(query, operator="and")
-            found.results = Paginator(results, PER_PAGE).get_page(page_number)
-            found.total = found.results.paginator.count
+            paginator = Paginator(results, PER_PAGE)
+            # The counts by type already tell the total: the database backends would run the
+            # full-text query once more to count.
+            paginator.count = found.selected_type.count if found.selected_type else found.all_count
+            found.results = paginator.get_page(page_number)
+            found.total = paginator.count
             found.results.object_list = describe(
                 request, list(found.results.object_list), query=query, now=now
             )
