@@ -1,5 +1,8 @@
 """The wiki's body: the shared blocks, plus what a how-to sheet needs (steps, checklists,
-documents, links, tables). Tables are plain core blocks so that no contrib app is needed."""
+documents, links, tables, videos as links). Tables are plain core blocks so that no contrib app
+is needed."""
+
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +78,35 @@ class LinksBlock(blocks.StructBlock):
         }
 
 
+class VideoValue(blocks.StructValue):
+    def host(self) -> str:
+        return urlsplit(self.get("url") or "").hostname or ""
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video hosted elsewhere, shown as a link to it rather than played in the page: public
+    pages load nothing from third parties (no tracking, `frame-src 'none'`), and the page stays
+    light on a phone."""
+
+    url = blocks.URLBlock(label=_("adresse de la vidéo"))
+    title = blocks.CharBlock(label=_("titre"), max_length=200)
+    duration = blocks.CharBlock(
+        label=_("durée"), max_length=20, required=False, help_text=_("Par exemple : 4 min.")
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Vidéo")
+        template = "ressources/blocks/video.html"
+        description = _("Un lien vers une vidéo en ligne, avec son titre et sa durée.")
+        value_class = VideoValue
+        preview_value = {
+            "url": "https://example.org/video",
+            "title": "Créer son adresse électronique",
+            "duration": "4 min",
+        }
+
+
 class TableRowBlock(blocks.StructBlock):
     cells = blocks.ListBlock(blocks.CharBlock(max_length=300, required=False), label=_("cases"))
 
@@ -125,3 +157,4 @@ class RessourceBodyBlock(BodyBlock):
     document = DocumentBlock()
     links = LinksBlock()
     table = TableBlock()
+    video = VideoBlock()

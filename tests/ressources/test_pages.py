@@ -2,6 +2,8 @@
 
 import pytest
 
+from django.core.exceptions import ValidationError
+
 from wagtail.models import Page
 
 from ressources.factories import RessourcePageFactory, ThemeFactory
@@ -192,3 +194,35 @@ def test_search_finds_a_published_resource_by_its_summary_and_tags(ressource):
     ressource.save_revision().publish()
     assert ressource.pk in {page.pk for page in Page.objects.live().search("dépasse")}
     assert ressource.pk in {page.pk for page in RessourcePage.objects.search("partenariat")}
+
+
+def test_a_video_is_a_link_to_it_never_a_frame_from_another_site(client, ressource):
+    ressource.body = body(
+        [
+            (
+                "video",
+                {
+                    "url": "https://videos.example.org/creer-son-adresse",
+                    "title": "Créer son adresse électronique",
+                    "duration": "4 min",
+                },
+            )
+        ]
+    )
+    ressource.save_revision().publish()
+    page = text(client.get(ressource.url))
+    assert (
+        '<a href="https://videos.example.org/creer-son-adresse" rel="noopener">'
+        "Voir la vidéo : Créer son adresse électronique</a>"
+    ) in page
+    assert "(4 min, sur videos.example.org)" in page
+    assert "<iframe" not in page
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "x" * 300]
+)
+def test_a_video_address_that_is_not_a_web_address_is_refused(url):
+    block = RessourcePage._meta.get_field("body").stream_block.child_blocks["video"]
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python({"url": url, "title": "Vidéo"}))
