@@ -19,9 +19,14 @@ def searcher(tmp_path):
         writer = ix.writer()
         for number in range(start, start + 40):
             words = [WORDS[(number * step) % len(WORDS)] for step in (1, 3, 5, 7)]
+            filters = {}
+            if number % 7:  # every seventh document has no filter values
+                filters["fi_kind"] = [1, 7] if number % 5 == 0 else number % 3
+                filters["fs_tag"] = ["b", "a"] if number % 4 == 0 else "c"
             writer.add_document(
                 id=str(number),
                 ct="website.standardpage",
+                **filters,
                 t_title=boosted_sections([(" ".join(words[:2]), 2.0)]),
                 t_body=boosted_sections([(" ".join(words), 1.0), (" ".join(words[::-1]), 1.0)]),
             )
@@ -63,6 +68,28 @@ def test_postings_ranking_matches_whoosh(searcher, query, limit):
     assert [docnum for docnum, _score in found] == [hit.docnum for hit in expected]
     assert [score for _docnum, score in found] == pytest.approx([hit.score for hit in expected])
     assert total == len(set(searcher.docs_for_query(query)) & allowed)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=repr)
+@pytest.mark.parametrize("fieldname", ["fi_kind", "fs_tag"])
+def test_postings_facets_count_as_whoosh_groups(searcher, query, fieldname):
+    from whoosh import sorting
+
+    allowed = ranking.DocumentSet(
+        docnum for docnum in searcher.docs_for_query(wq.Every()) if docnum % 4
+    )
+    counts = ranking.facet_counts(searcher, query, allowed, fieldname)
+
+    results = searcher.search(
+        query,
+        limit=None,
+        scored=False,
+        filter=allowed,
+        groupedby={"facet": sorting.FieldFacet(fieldname, allow_overlap=True)},
+    )
+    expected = {value: len(docs) for value, docs in results.groups("facet").items()}
+    assert counts == expected
+    assert list(counts) == sorted(counts, key=lambda value: (value is None, value or 0))
 
 
 def test_phrases_and_fuzzy_words_are_left_to_whoosh(searcher):

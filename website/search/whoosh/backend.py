@@ -474,17 +474,20 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return OrderedDict()
         store = self.backend.get_store(index_name(self.model))
         searcher = store.searcher()
-        results = searcher.search(
-            text_query,
-            limit=None,
-            scored=False,
-            filter=store.filter_documents(searcher, filter_query),
-            groupedby={"facet": sorting.FieldFacet(name, allow_overlap=True)},
-        )
-        groups = results.groups("facet")
+        allowed = store.filter_documents(searcher, filter_query)
+        if ranking.supported(text_query, searcher):
+            groups = ranking.facet_counts(searcher, text_query, allowed, name)
+        else:
+            results = searcher.search(
+                text_query,
+                limit=None,
+                scored=False,
+                filter=allowed,
+                groupedby={"facet": sorting.FieldFacet(name, allow_overlap=True)},
+            )
+            groups = {value: len(documents) for value, documents in results.groups("facet").items()}
         counts = [
-            (decode_filter_value(internal_type, value), len(documents))
-            for value, documents in groups.items()
+            (decode_filter_value(internal_type, value), count) for value, count in groups.items()
         ]
         # Most frequent first; among equals, the index's order (values, then missing).
         counts.sort(key=lambda item: -item[1])

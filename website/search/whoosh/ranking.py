@@ -82,6 +82,38 @@ def top(
     return heapq.nsmallest(limit, scores.items(), key=order), total
 
 
+def facet_counts(searcher, query, allowed: DocumentSet, fieldname: str) -> dict:
+    """Documents of `allowed` matching `query`, counted by each value of `fieldname` (a
+    document with several values counts for each), and those without a value under None.
+
+    Whoosh's grouping collector reads the whole column and walks every match; here each
+    value's postings (kept like a word's) are intersected with the matching documents.
+    Values come in the index's order, as whoosh's groups do.
+    """
+    counts, missing = {}, 0
+    for subsearcher, offset in searcher.subsearchers or [(searcher, 0)]:
+        local = allowed.segment(offset, subsearcher.doc_count_all())
+        segment = _Segment(searcher, subsearcher, local)
+        matching = segment.docs(query)
+        if not matching:
+            continue
+        field = subsearcher.schema[fieldname]
+        reader = subsearcher.reader()
+        valued = set()
+        if fieldname in reader.indexed_field_names():
+            for text in field.sortable_terms(reader, fieldname):
+                value = field.from_bytes(text)
+                documents = matching.intersection(segment.postings(wq.Term(fieldname, value)))
+                if documents:
+                    counts[value] = counts.get(value, 0) + len(documents)
+                    valued |= documents
+        missing += len(matching) - len(valued)
+    ordered = dict(sorted(counts.items()))
+    if missing:
+        ordered[None] = missing
+    return ordered
+
+
 class _Segment:
     """One segment's matching: first which documents match (sets), then their scores."""
 
