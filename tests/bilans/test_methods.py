@@ -194,7 +194,7 @@ def test_the_library_and_a_method_cost_the_same_queries_for_three_methods_or_twe
     counts = [queries(library.url), queries(few.url)]
     many = add_methods(22, 2022)
     assert [queries(library.url), queries(many.url)] == counts
-    assert max(counts) <= 16
+    assert max(counts) <= 17  # the method page reads the wiki resources that chose it
     page = text(client.get(library.url))
     assert page.count("Utilisée lors de 2 journées bilan") == 25
 

@@ -116,6 +116,17 @@ def test_a_method_lists_the_published_resources_that_chose_it(wiki, ressource, m
     assert ressources_liees(five)["pages"] == [ressource]
 
 
+def test_the_method_page_shows_the_wiki_resources_that_chose_it(client, wiki, ressource, methods):
+    five, interviews = methods
+    link(ressource, methods=[five])
+
+    shown = client.get(five.url).content.decode()
+
+    assert "Ressources du wiki liées" in shown
+    assert f'href="{ressource.url}"' in shown
+    assert "Ressources du wiki liées" not in client.get(interviews.url).content.decode()
+
+
 def test_the_resource_page_reads_its_methods_and_review_days_in_three_queries(
     rf, ressource, methods, bilan, django_assert_num_queries
 ):
