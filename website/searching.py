@@ -199,7 +199,11 @@ def _type_counts(pages: QuerySet, query: str) -> dict[type, int]:
     for content_type_id, count in counts.items():
         if content_type_id is None or not count:
             continue
-        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except ContentType.DoesNotExist:
+            # An index entry outlived its model's content type: nothing to show for it.
+            continue
         if model is not None:
             by_model[model] = by_model.get(model, 0) + count
     return by_model

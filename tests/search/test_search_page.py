@@ -249,3 +249,23 @@ def test_the_page_costs_the_same_queries_for_few_results_or_many(
     # The guard's rate count in the database cache, the visible pages, one query per page
     # type shown, the events' next sessions, then the site's header and footer.
     assert many <= 32
+
+
+def test_an_index_entry_whose_content_type_is_gone_is_left_out(client, home, whoosh):
+    from modelsearch.backends import get_search_backend
+    from wagtail.models import Page
+
+    from website.search.whoosh.mapping import build_document, index_name
+
+    kept = RessourcePageFactory(parent=RessourceIndexPage.objects.get(), title="Tablette prêtée")
+    # An entry left behind by rows deleted without the index hearing of it (a database
+    # restored from an older backup): its page and its content type are gone.
+    stale = build_document(kept)
+    (column,) = [name for name in stale if name.endswith("content_type_id")]
+    stale.update({"id": "999999", "pkn": 999999, column: 999999})
+    get_search_backend().get_store(index_name(Page)).write(add=[stale])
+
+    response = client.get("/recherche/", {"q": "tablette"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [strip_marks(item).count("Tablette prêtée") for item in results(html)] == [1]

@@ -21,7 +21,9 @@
     list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    // A live region without the status role: the results page keeps the only role="status".
+    status.setAttribute("aria-live", "polite");
+    status.setAttribute("aria-atomic", "true");
     form.classList.add("site-search--suggests");
     form.append(list, status);
     input.setAttribute("role", "combobox");
