@@ -1,5 +1,7 @@
 """What the site needs before any content: home page, site, groups, collections, workflow."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext as _
@@ -44,6 +46,16 @@ def ensure_wagtail_roots() -> None:
         Collection.add_root(name="Root")
 
 
+# What Wagtail's own migration creates: an address nobody serves the site at.
+PLACEHOLDER_ADDRESS = ("localhost", 80)
+
+
+def site_address() -> tuple[str, int]:
+    """The host and port of RELAIS_BASE_URL, so that full URLs in emails and feeds are right."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def ensure_home() -> HomePage:
     """The home page at the root of the default site, replacing Wagtail's welcome page."""
     ensure_wagtail_roots()
@@ -52,12 +64,17 @@ def ensure_home() -> HomePage:
         root = Page.get_first_root_node()
         home = root.add_child(instance=HomePage(title="Accueil", slug="accueil"))
         home.save_revision().publish()
+    hostname, port = site_address()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Relais"
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="Relais"
         )
-    elif site.root_page_id != home.pk:
+        return home
+    if (site.hostname, site.port) == PLACEHOLDER_ADDRESS:
+        site.hostname, site.port = hostname, port
+        site.save()
+    if site.root_page_id != home.pk:
         welcome = site.root_page
         site.root_page = home
         site.site_name = site.site_name or "Relais"

@@ -132,15 +132,15 @@ def test_each_follower_gets_one_french_email_with_text_html_and_unsubscribe_head
     # The first digest reaches back to when they started following.
     assert "du 1 mars au 2 mars 2026" in message.body
     assert "Réorienter une demande : modifiée par Karim B." in message.body
-    assert f"http://testserver{ressource.url}" in message.body
-    assert "http://testserver/ressources/" in message.body  # back to the wiki
-    assert "http://testserver/ressources/modifications/" in message.body
+    assert f"http://localhost{ressource.url}" in message.body
+    assert "http://localhost/ressources/" in message.body  # back to the wiki
+    assert "http://localhost/ressources/modifications/" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html" and '<html lang="fr">' in html
-    assert f'<a href="http://testserver{ressource.url}">Réorienter une demande</a>' in html
+    assert f'<a href="http://localhost{ressource.url}">Réorienter une demande</a>' in html
     unsubscribe = message.extra_headers["List-Unsubscribe"]
-    assert unsubscribe.startswith("<http://testserver/wiki/desabonnement/")
+    assert unsubscribe.startswith("<http://localhost/wiki/desabonnement/")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe.strip("<>") in message.body and unsubscribe.strip("<>") in html
     for reader in readers:
@@ -303,7 +303,7 @@ def test_quiet_in_cron_and_progress_on_a_terminal(readers, monday_edit, monkeypa
 
 
 def unsubscribe_path(message) -> str:
-    return message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
+    return message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
 
 
 def test_the_unsubscribe_link_asks_to_confirm_then_stops_the_digest(client, readers, monday_edit):

@@ -33,7 +33,7 @@ from tests.permissions import ROLES, attempt, build_network, client_for
 
 PASSWORD = "un long mot de passe tranquille"
 NOW = "2026-03-02 10:20 +0100"
-LINK = re.compile(r"http://testserver/compte/invitation/([A-Za-z0-9_-]+)/")
+LINK = re.compile(r"http://localhost/compte/invitation/([A-Za-z0-9_-]+)/")
 INVITE = "invitations:add"
 
 
@@ -819,7 +819,7 @@ def test_moderators_are_emailed_once_per_item_in_french_never_the_author(moderat
         "Une actualité attend votre modération sur Relais : « Atelier CV » (Régie Coup de Pouce)"
         in message.body
     )
-    assert f"http://testserver/admin/pages/{news.pk}/edit/" in message.body
+    assert f"http://localhost/admin/pages/{news.pk}/edit/" in message.body
 
 
 def test_a_new_key_notifies_again_and_a_new_moderator_is_told_about_an_old_item(

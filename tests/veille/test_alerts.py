@@ -38,7 +38,7 @@ def subscribe(client, query="theme=inclusion-numerique", email="voisine@example.
 
 
 def link(message, kind: str) -> str:
-    return re.search(rf"http://testserver(/alertes/{kind}/[^/\s]+/)", message.body).group(1)
+    return re.search(rf"http://localhost(/alertes/{kind}/[^/\s]+/)", message.body).group(1)
 
 
 def confirmed(client, query="theme=inclusion-numerique", email="voisine@example.org") -> Alert:
@@ -78,7 +78,7 @@ def test_the_first_digest_lists_the_matching_open_calls_and_runs_are_idempotent(
     assert len(sent) == 1
     body = sent[0].body
     assert "Inclusion numérique en Savoie" in body and "Rénovation des gymnases" not in body
-    assert "http://testserver/veille/inclusion-numerique-en-savoie/" in body
+    assert "http://localhost/veille/inclusion-numerique-en-savoie/" in body
     assert sent[0].subject == "Veille financements : 1 appel à regarder"
     assert run() == []  # the same day again: nothing
     assert run(NOW + timedelta(days=1)) == []  # nothing new the next day: no email
@@ -144,7 +144,7 @@ def test_every_digest_unsubscribes_in_one_click_and_deletes_the_address(client, 
     confirmed(client)
     [digest] = run()
     url = link(digest, "desabonner")
-    assert digest.extra_headers["List-Unsubscribe"] == f"<http://testserver{url}>"
+    assert digest.extra_headers["List-Unsubscribe"] == f"<http://localhost{url}>"
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Me désabonner" in text(client.get(url))
     assert Alert.objects.exists()

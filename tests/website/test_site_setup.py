@@ -71,3 +71,25 @@ def test_participants_cannot_delete_resources(home):
     assert not GroupPagePermission.objects.filter(
         group__name="Participants", page=section, permission__codename="delete_page"
     ).exists()
+
+
+def test_the_site_answers_at_the_base_url_so_full_links_are_right(home, settings):
+    # Emails, feeds and sitemaps build full links from the site's hostname and port.
+    assert (Site.objects.get().hostname, Site.objects.get().port) == ("localhost", 80)
+    Site.objects.update(hostname="localhost", port=80)  # as Wagtail's migration leaves it
+    settings.WAGTAILADMIN_BASE_URL = "https://relais.example.org"
+
+    call_command("setup_site", verbosity=0)
+
+    site = Site.objects.get()
+    assert (site.hostname, site.port) == ("relais.example.org", 443)
+    assert home.get_children().get(slug="agenda").full_url == "https://relais.example.org/agenda/"
+
+
+def test_setup_site_keeps_an_address_someone_chose(home, settings):
+    Site.objects.update(hostname="relais.reseau.fr", port=443)
+    settings.WAGTAILADMIN_BASE_URL = "https://autre.example.org"
+
+    call_command("setup_site", verbosity=0)
+
+    assert (Site.objects.get().hostname, Site.objects.get().port) == ("relais.reseau.fr", 443)
