@@ -10,6 +10,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
+from website.demo import DEMO_PASSWORD
+
 PASSWORD = "un long mot de passe"
 FRONT_LOGIN = "/compte/connexion/"
 ADMIN_LOGIN = "/admin/login/"
@@ -61,6 +63,19 @@ def test_a_partner_signs_in_on_the_front_end_and_the_session_lasts_eight_hours(c
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 8 * 3600
     assert cookie["httponly"] is True
+
+
+@pytest.mark.parametrize(("demo_enabled", "signed_in"), [(True, True), (False, False)])
+def test_the_demo_password_opens_an_account_only_where_the_demo_is_enabled(
+    client, django_user_model, home, settings, demo_enabled, signed_in
+):
+    # A database seeded with the demo and later put online must not let anyone in with it.
+    settings.RELAIS_DEMO_ENABLED = demo_enabled
+    django_user_model.objects.create_user("animatrice", "a@example.org", DEMO_PASSWORD)
+
+    client.post(FRONT_LOGIN, {"username": "animatrice", "password": DEMO_PASSWORD})
+
+    assert ("_auth_user_id" in client.session) is signed_in
 
 
 def test_a_session_ends_eight_hours_after_signing_in(client, camille_admin):
