@@ -142,10 +142,12 @@ def setup(*, home: HomePage) -> None:
     _grant_collection(facilitators, network)
     for slug, title in STANDARD_PAGES:
         if not StandardPage.objects.child_of(home).filter(slug=slug).exists():
+            # Drafts: a legal notice or an accessibility statement says what only the network
+            # can say. The footer links to them once someone writes and publishes them.
             page = home.add_child(
-                instance=StandardPage(title=title, slug=slug, show_in_menus=False)
+                instance=StandardPage(title=title, slug=slug, show_in_menus=False, live=False)
             )
-            page.save_revision().publish()
+            page.save_revision()
 
 
 def _grant_collection(group: Group, collection: Collection) -> None:

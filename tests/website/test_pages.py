@@ -160,6 +160,7 @@ def test_the_footer_links_the_legal_pages_only(client, home):
     from website.models import StandardPage
 
     home.add_child(instance=StandardPage(title="Une page parmi d'autres", slug="autre"))
+    StandardPage.objects.get(slug="mentions-legales").get_latest_revision().publish()
     footer = client.get("/").content.decode().split("<footer", 1)[1]
     assert "Mentions légales" in footer
     assert "Une page parmi d" not in footer
