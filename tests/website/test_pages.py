@@ -1,9 +1,12 @@
+import io
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 
 from django.contrib.staticfiles import finders
+from django.core.files.images import ImageFile
 
 SECTION_EMPTY_STATES = {
     "/espaces-numeriques/": "Aucun espace numérique pour l'instant.",
@@ -66,6 +69,30 @@ def test_pages_carry_a_description_and_open_graph_tags_for_sharing(client, home)
     assert '<meta name="description" content="Le réseau local de l\'inclusion numérique.">' in html
     assert '<meta property="og:title"' in html
     assert '<meta property="og:url" content="http://localhost/">' in html
+
+
+def test_the_networks_logo_and_name_brand_the_header_and_shared_links(client, home):
+    from wagtail.models import Site
+
+    from website.models import NetworkSettings, RelaisImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (300, 120), "navy").save(buffer, "PNG")
+    network = NetworkSettings.for_site(Site.objects.get())
+    network.network_name = "Réseau du bassin"
+    network.logo = RelaisImage.objects.create(
+        title="Logo", file=ImageFile(buffer, name="logo.png"), width=300, height=120
+    )
+    network.save()
+
+    html = _text(client.get("/"))
+
+    brand = html.split('class="site-header__brand"', 1)[1].split("</a>", 1)[0]
+    assert re.search(r'<img [^>]*alt=""', brand)
+    assert brand.rstrip().endswith("Réseau du bassin")
+    assert '<meta property="og:site_name" content="Réseau du bassin">' in html
+    assert '<meta property="og:title" content="Réseau du bassin">' in html
+    assert re.search(r'<meta property="og:image" content="http://localhost/media/images/logo', html)
 
 
 def test_an_unknown_address_answers_the_french_404_page(client, home):
