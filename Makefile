@@ -24,8 +24,16 @@ help: ## List the targets and what they do
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Relais needs Python 3.11 or newer ($(PYTHON) is older)."; exit 1; }
-	@$(PYTHON) -m venv $(VENV) 2>/dev/null \
-		|| { rm -rf $(VENV); echo "Python's venv module is missing: apt-get install python3-venv"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Python's venv module from Debian's packages…"; \
+			DEBIAN_FRONTEND=noninteractive apt-get -qq update >/dev/null; \
+			DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends python3-venv >/dev/null; \
+			$(PYTHON) -m venv $(VENV); \
+		else \
+			echo "Python's venv module is missing: run 'sudo apt-get install python3-venv'."; exit 1; \
+		fi; }
 	@$(VENV)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.installed-main: requirements/main.lock | $(PY)
