@@ -7,6 +7,7 @@ console error or CSP violation, no horizontal scrolling, axe-core), takes the sc
 keeps what went wrong; each test ends with `visitor.assert_no_problems()`, which lists it all.
 """
 
+import base64
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +39,11 @@ SCREENS = {
     "narrow": {"width": 360, "height": 740},
 }
 EVERY_TEST_ON = ["phone", "desktop"]
+# The closed network has no tile server: map tiles are answered with a 1×1 transparent PNG.
+TILES = "https://tile.openstreetmap.org/**"
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
 # axe-core findings at these levels fail a test; "minor" and "moderate" ones do not.
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -114,6 +120,7 @@ def visitor(browser, site_url, screen, request):
         viewport=SCREENS[screen], locale="fr-FR", timezone_id="Europe/Paris", base_url=site_url
     )
     context.set_default_timeout(10_000)
+    context.route(TILES, lambda route: route.fulfill(body=TILE, content_type="image/png"))
     visitor = Visitor(context.new_page(), screen=screen, test_name=request.node.originalname)
     yield visitor
     context.close()

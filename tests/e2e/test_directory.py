@@ -1,6 +1,5 @@
 """A resident looks for help with an online form on a Friday morning, on their phone."""
 
-import base64
 import datetime
 
 import pytest
@@ -11,10 +10,6 @@ from structures.factories import LieuPageFactory, StructurePageFactory
 from structures.models import StructureIndexPage
 
 FRIDAY_10H = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
-# A 1×1 transparent PNG: map tiles are answered locally, the closed network has no tile server.
-TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
 
 
 @pytest.fixture
@@ -52,10 +47,6 @@ def network(home):
 
 def test_a_resident_finds_the_piochet_open_on_friday_morning_and_gets_its_fiche(visitor, network):
     page = visitor.page
-    page.route(
-        "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(body=TILE, content_type="image/png"),
-    )
     with time_machine.travel(FRIDAY_10H, tick=True):
         visitor.open("/espaces-numeriques/")
         expect(page.locator("h1")).to_have_text("Trouver un espace numérique")
