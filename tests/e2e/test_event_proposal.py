@@ -61,7 +61,7 @@ def test_a_participant_proposes_a_weekly_workshop_and_a_facilitator_approves_it(
         page.get_by_label("Autre adresse").fill("5 rue de la Régie, Chambéry")
         with page.expect_navigation(wait_until="load"):
             page.get_by_role("button", name="Envoyer").click()
-        expect(page.get_by_role("status")).to_contain_text("Merci")
+        expect(page.get_by_role("status").filter(has_text="Merci")).to_be_visible()
         expect(page.get_by_text("En attente de modération")).to_be_visible()
         visitor.check("mes événements")
         log_out(visitor)
@@ -77,7 +77,7 @@ def test_a_participant_proposes_a_weekly_workshop_and_a_facilitator_approves_it(
         page.get_by_label("Approuver et publier").check()
         with page.expect_navigation(wait_until="load"):
             page.get_by_role("button", name="Enregistrer la décision").click()
-        expect(page.get_by_role("status")).to_contain_text("Décision enregistrée")
+        expect(page.get_by_role("status").filter(has_text="Décision enregistrée")).to_be_visible()
         expect(page.get_by_text("Rien n'attend votre modération.")).to_be_visible()
 
         visitor.open("/agenda/")

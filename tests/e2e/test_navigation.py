@@ -102,7 +102,7 @@ def test_a_visitor_searches_from_the_header_and_gets_the_results_page(visitor):
         search.get_by_role("button", name="Rechercher").click()
 
     expect(page.locator("h1")).to_have_text("Recherche")
-    expect(page.get_by_role("status")).to_contain_text("« agenda »")
+    expect(page.get_by_role("status").filter(has_text="« agenda »")).to_be_visible()
     expect(page.locator("form[role=search] input[name=q]")).to_have_value("agenda")
     visitor.check("recherche")
     visitor.assert_no_problems()
