@@ -1,6 +1,7 @@
 """The context of a home-page section, shared by each app's inclusion tag."""
 
 from django.contrib.contenttypes.models import ContentType
+
 from wagtail.models import Page, get_page_models
 
 from website.queries import without_restricted
@@ -16,9 +17,13 @@ def _index_pages(request) -> dict[int, Page]:
         return cached
     models = [model for model in get_page_models() if "empty_message" in vars(model)]
     types = ContentType.objects.get_for_models(*models, for_concrete_models=False).values()
-    pages = without_restricted(
-        Page.objects.live().filter(content_type__in=[content_type.id for content_type in types])
-    ).only("id", "title", "url_path", "content_type_id").order_by("path")
+    pages = (
+        without_restricted(
+            Page.objects.live().filter(content_type__in=[content_type.id for content_type in types])
+        )
+        .only("id", "title", "url_path", "content_type_id")
+        .order_by("path")
+    )
     found: dict[int, Page] = {}
     for page in pages:
         found.setdefault(page.content_type_id, page)

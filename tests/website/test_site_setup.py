@@ -45,8 +45,10 @@ def test_setup_site_run_twice_creates_nothing_more(home):
 
 
 def test_setup_site_creates_the_standard_pages_as_drafts_out_of_the_menus(home, client):
-    pages = home.get_children().not_in_menu().filter(
-        slug__in=["a-propos", "mentions-legales", "donnees-personnelles", "accessibilite"]
+    pages = (
+        home.get_children()
+        .not_in_menu()
+        .filter(slug__in=["a-propos", "mentions-legales", "donnees-personnelles", "accessibilite"])
     )
     assert len(pages) == 4
     # Nothing invented is published in the network's name: the footer waits for real text.
