@@ -15,8 +15,7 @@ from bilans.factories import BilanPageFactory, MethodPageFactory
 from bilans.models import Action, BilanIndexPage, BilanPage, MethodIndexPage, Status
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
-
-PASSWORD = "un mot de passe pour le test"
+from tests.e2e.accounts import PASSWORD, log_in, log_out
 
 
 @pytest.fixture
@@ -46,21 +45,6 @@ def network(home):
         materials="Post-it\nFeutres",
     )
     return {"clef": clef, "method": method}
-
-
-def log_in(visitor, username: str, then: str):
-    page = visitor.open(f"/compte/connexion/?next={then}")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Se connecter").click()
-    return page
-
-
-def log_out(visitor):
-    visitor.open("/compte/mon-espace/")
-    with visitor.page.expect_navigation(wait_until="load"):
-        visitor.page.get_by_role("button", name="Se déconnecter").first.click()
 
 
 def test_a_post_it_becomes_an_action_is_done_and_shows_at_the_next_review_day(visitor, network):

@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
+from tests.e2e.accounts import PASSWORD, log_in, log_out
 
 MONDAY_10H = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
-PASSWORD = "un mot de passe pour le test"
 
 
 @pytest.fixture
@@ -27,21 +27,6 @@ def network(home):
     camille = users.create_user("camille@example.org", "camille@example.org", PASSWORD)
     Facilitator.objects.create(user=camille)
     return regie
-
-
-def log_in(visitor, username: str, then: str):
-    page = visitor.open(f"/compte/connexion/?next={then}")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Se connecter").click()
-    return page
-
-
-def log_out(visitor):
-    page = visitor.page
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name="Se déconnecter").click()
 
 
 def test_a_participant_proposes_a_weekly_workshop_and_a_facilitator_approves_it(visitor, network):

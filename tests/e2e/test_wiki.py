@@ -21,7 +21,7 @@ from ressources.following import follow, set_frequency
 from ressources.models import Comment, Frequency, RessourceIndexPage
 from structures.factories import StructurePageFactory
 from structures.models import Membership, Role, StructureIndexPage
-from tests.e2e.test_bilans import PASSWORD, log_in, log_out
+from tests.e2e.accounts import PASSWORD, log_in, log_out
 
 # A word of its own per screen: the search index lives for the whole test session.
 NEW_WORD = {"phone": "pictogrammes", "desktop": "idéogrammes"}

@@ -8,30 +8,25 @@ be sent (refused address, server down) is retried by the next run; the others st
 import logging
 import smtplib
 
-from django.core.cache import cache
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ressources import digests
 from website.progress import Progress
+from website.runs import one_at_a_time
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = "ressources:send-digests"
-LOCK_SECONDS = 3600
 
 
 class Command(BaseCommand):
     help = "Envoie les résumés du wiki (quotidiens et hebdomadaires) qui sont dus."
 
     def handle(self, *args, **options):
-        if not cache.add(LOCK_KEY, 1, timeout=LOCK_SECONDS):
-            raise CommandError("Un autre envoi des résumés du wiki est en cours.")
-        try:
+        with one_at_a_time(LOCK_KEY, busy="Un autre envoi des résumés du wiki est en cours."):
             sent, silent, failed = self.send_all()
-        finally:
-            cache.delete(LOCK_KEY)
         if options["verbosity"] > 1:
             self.stdout.write(
                 f"{sent} résumé(s) envoyé(s), {silent} sans nouveauté, {failed} en échec."
