@@ -165,7 +165,7 @@ def test_accents_need_not_be_typed(client, network, accent_folding_backend):
     assert "<mark>Démarches</mark> <mark>administratives</mark>" in item
 
 
-def test_results_come_twenty_to_a_page(client, home, frozen):
+def test_results_come_twenty_to_a_page(client, home, whoosh, frozen):
     index = RessourceIndexPage.objects.get()
     for number in range(23):
         RessourcePageFactory(parent=index, title=f"Tablette {number}", summary="Une tablette.")
@@ -203,7 +203,7 @@ def test_no_suggestion_when_the_words_are_known_or_nothing_is_close(client, home
     assert "Vouliez-vous dire" not in html
 
 
-def test_nothing_found_proposes_the_sections_and_the_most_used_resources(client, home):
+def test_nothing_found_proposes_the_sections_and_the_most_used_resources(client, home, whoosh):
     index = RessourceIndexPage.objects.get()
     structures = [StructurePageFactory(parent=StructureIndexPage.objects.get()) for _ in range(2)]
     used = RessourcePageFactory(parent=index, title="Fiche très utilisée")
@@ -219,7 +219,7 @@ def test_nothing_found_proposes_the_sections_and_the_most_used_resources(client,
 
 
 def test_the_page_costs_the_same_queries_for_few_results_or_many(
-    client, home, frozen, database_cache
+    client, home, whoosh, frozen, database_cache
 ):
     def counted(query: str) -> int:
         with CaptureQueriesContext(connection) as queries:
