@@ -55,7 +55,6 @@ migrate: install
 demo: migrate ## Build the site and load the demo content (idempotent)
 	@$(MANAGE) setup_site
 	@$(MANAGE) seed_demo
-	@$(MANAGE) update_index --verbosity 0
 
 run: demo ## Install, migrate, load the demo and serve on 127.0.0.1:$PORT
 	@echo "Relais : http://127.0.0.1:$(PORT)/  (administration : /admin/)"

@@ -1,6 +1,15 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
+
+# When the demo is seeded for tests, unless a module sets DEMO_CLOCK: a Monday morning.
+DEMO_CLOCK = datetime(2026, 10, 19, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +30,30 @@ def home(db):
     if not HomePage.objects.exists():
         call_command("setup_site", verbosity=0)
     return HomePage.objects.get()
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker, request):
+    """The demo, seeded once for a whole test module, inside a transaction rolled back after it.
+
+    Seeding takes seconds; a module of tests that read the demo shares one. Each test still
+    runs in its own transaction (a savepoint within this one), so what a test changes is gone
+    for the next. A module using it must not also use the live server or transactional tests.
+    """
+    clock = getattr(request.module, "DEMO_CLOCK", DEMO_CLOCK)
+    module_transaction = transaction.atomic()
+    with django_db_blocker.unblock():
+        module_transaction.__enter__()
+        try:
+            with (
+                time_machine.travel(clock, tick=False),
+                override_settings(RELAIS_DEMO_ENABLED=True),
+            ):
+                call_command("seed_demo", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -167,12 +167,10 @@ def time_to_findable(samples: int = 5) -> dict:
 def seed_pages(total: int) -> int:
     from faker import Faker
 
-    from django.conf import settings
-    from django.test import override_settings
-
     from wagtail.models import Page
 
     from website.models import HomePage, StandardPage
+    from website.search.deferred import indexing_deferred
 
     existing = StandardPage.objects.filter(slug__startswith="bench-").count()
     if existing >= total:
@@ -185,12 +183,7 @@ def seed_pages(total: int) -> int:
     rng = random.Random(5000)  # noqa: S311 - reproducible text, not security
     home = HomePage.objects.get()
     parents = [home]
-    # Indexing page by page would measure nothing useful: the rebuild below indexes them.
-    no_auto_update = {
-        name: {**config, "AUTO_UPDATE": False}
-        for name, config in settings.WAGTAILSEARCH_BACKENDS.items()
-    }
-    with override_settings(WAGTAILSEARCH_BACKENDS=no_auto_update):
+    with indexing_deferred():
         for number in range(existing, total):
             topic, other = rng.sample(FRENCH_QUERIES, 2)
             page = StandardPage(

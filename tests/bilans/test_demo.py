@@ -15,12 +15,14 @@ from tests.clients import text
 PARIS = ZoneInfo("Europe/Paris")
 
 
+DEMO_CLOCK = datetime(2026, 10, 19, 8, 0, tzinfo=PARIS)
+
+
 @pytest.fixture
-def demo(home, settings):
+def demo(seeded_demo, home, settings):
     settings.RELAIS_DEMO_ENABLED = True
-    with time_machine.travel(datetime(2026, 10, 19, 8, 0, tzinfo=PARIS), tick=False):
-        call_command("seed_demo", verbosity=0)
-        call_command("seed_demo", verbosity=0)
+    with time_machine.travel(DEMO_CLOCK, tick=False):
+        call_command("seed_demo", verbosity=0)  # a second run duplicates nothing
         yield BilanPage.objects.get()
 
 

@@ -18,14 +18,13 @@ from tests.clients import signed_in, text
 PARIS = ZoneInfo("Europe/Paris")
 
 
-FROZEN = datetime(2026, 10, 19, 8, 0, tzinfo=PARIS)
+DEMO_CLOCK = datetime(2026, 10, 19, 8, 0, tzinfo=PARIS)
 
 
 @pytest.fixture
-def demo(home, settings):
+def demo(seeded_demo, home, settings):
     settings.RELAIS_DEMO_ENABLED = True
-    with time_machine.travel(FROZEN, tick=False):
-        call_command("seed_demo", verbosity=0)
+    with time_machine.travel(DEMO_CLOCK, tick=False):
         yield
 
 

@@ -2,17 +2,12 @@ import random
 
 from faker import Faker
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 
 from website.discovery import contributions
 from website.scale_sizes import SIZES
-
-
-def _without_auto_update(backends: dict) -> dict:
-    return {name: {**config, "AUTO_UPDATE": False} for name, config in backends.items()}
+from website.search.deferred import indexing_deferred
 
 
 class Command(BaseCommand):
@@ -26,12 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, size, seed, skip_index, **options):
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", skip_index=True, verbosity=0)
         dimensions = SIZES[size]
-        # Indexing each save would dominate the run: switch it off and rebuild once at the end.
-        with override_settings(
-            WAGTAILSEARCH_BACKENDS=_without_auto_update(settings.WAGTAILSEARCH_BACKENDS)
-        ):
+        with indexing_deferred():
             for module in contributions("scale"):
                 label = module.__name__.split(".")[0]
                 rng = random.Random(f"{seed}-{label}")
