@@ -1,5 +1,5 @@
-"""The wiki's part of "Mon espace" and of the personal-data export (see structures.views): what
-the person follows, their questions still waiting for an answer, their latest comments."""
+"""The wiki's part of "Mon espace" (see structures.views): what the person follows, their
+questions still waiting for an answer, their latest comments. Personal data: privacy.py."""
 
 from django.urls import reverse
 
@@ -30,7 +30,3 @@ def my_space_block(request) -> dict | None:
         "follows_url": reverse("ressources_follows"),
         "wiki_url": selectors.wiki_url(),
     }
-
-
-def export_data(user) -> dict:
-    return discussion.export_data(user) | following.export_data(user)

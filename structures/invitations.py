@@ -274,24 +274,3 @@ def accept_as(*, token: str, user) -> Membership:
         if not _active(user) or not accounts_for(invitation.email).filter(pk=user.pk).exists():
             raise WrongAccount
         return _join(user, invitation)
-
-
-# --- Leaving --------------------------------------------------------------------------------
-
-
-def delete_account(*, user) -> None:
-    """Delete the account and everything that makes it a member: the rights vanish with it.
-
-    Memberships and the facilitator role go first, each through its signals, so the derived
-    groups are emptied while the account still exists; then the invitations that hold the
-    person's address, and the account itself.
-    """
-    with transaction.atomic():
-        for membership in Membership.objects.filter(user=user):
-            membership.delete()
-        Facilitator.objects.filter(user=user).delete()
-        addressed = Q(accepted_by=user)
-        if user.email:
-            addressed |= Q(email__iexact=user.email)
-        Invitation.objects.filter(addressed).delete()
-        user.delete()

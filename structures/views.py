@@ -7,14 +7,12 @@
         # None: nothing to show to this person. Otherwise the context of one block, whose
         # "template" key names the template to include, e.g. "agenda/my_space_block.html".
 
-    def export_data(user) -> dict:          # optional
-        # This app's part of the person's data, added to "exporter mes données" under the
-        # app's label.
+"Exporter mes données" and "supprimer mon compte" gather every app's `privacy.py` through
+website.privacy_services.
 """
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -30,7 +28,8 @@ from django.views.decorators.cache import never_cache
 
 from structures import invitations
 from structures.forms import AcceptInvitationForm, DeleteAccountForm, JoinForm
-from structures.models import Facilitator, Invitation, Membership, Role
+from structures.models import Facilitator, Membership, Role
+from website import privacy_services
 from website.discovery import contributions
 from website.guard import public_form
 
@@ -194,62 +193,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-def _iso(moment) -> str | None:
-    return timezone.localtime(moment).isoformat() if moment else None
-
-
-def personal_data(user) -> dict:
-    """Everything the site holds about the account, as the export gives it."""
-    facilitator = Facilitator.objects.filter(user=user).first()
-    data = {
-        "exported_at": _iso(timezone.now()),
-        "site": settings.WAGTAIL_SITE_NAME,
-        "account": {
-            "username": user.get_username(),
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "memberships": [
-            {
-                "structure": membership.structure.title,
-                "structure_id": membership.structure_id,
-                "role": membership.role,
-                "role_label": str(membership.get_role_display()),
-                "since": _iso(membership.created_at),
-            }
-            for membership in Membership.objects.filter(user=user)
-            .select_related("structure")
-            .order_by("created_at", "pk")
-        ],
-        "facilitator_since": _iso(facilitator.created_at) if facilitator else None,
-        "invitations_accepted": [
-            {
-                "structure": invitation.structure.title,
-                "role": invitation.role,
-                "sent_at": _iso(invitation.created_at),
-                "accepted_at": _iso(invitation.accepted_at),
-            }
-            for invitation in Invitation.objects.filter(accepted_by=user)
-            .select_related("structure")
-            .order_by("accepted_at", "pk")
-        ],
-    }
-    for module in contributions("my_space"):
-        export = getattr(module, "export_data", None)
-        if export:
-            data[module.__name__.split(".")[0]] = export(user)
-    return data
-
-
 @never_cache
 @login_required
 def export_my_data(request):
-    body = json.dumps(personal_data(request.user), ensure_ascii=False, indent=2)
+    body = json.dumps(privacy_services.personal_data(request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mes-donnees-relais.json"'
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-relais-{day}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -264,7 +214,7 @@ def delete_account(request):
     form = DeleteAccountForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         logout(request)
-        invitations.delete_account(user=user)
+        privacy_services.delete_account(user=user)
         return redirect("account_deleted")
     return render(request, "structures/account/delete_account.html", {"form": form})
 

@@ -190,7 +190,9 @@ def test_exporting_my_data_downloads_the_accounts_own_data_as_json(camille, stru
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="mes-donnees-relais.json"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="mes-donnees-relais-2026-03-02.json"'
+    )
     data = json.loads(response.content)
     assert data["account"] == {
         "username": "camille@example.org",
@@ -200,13 +202,14 @@ def test_exporting_my_data_downloads_the_accounts_own_data_as_json(camille, stru
         "date_joined": "2026-03-02T10:20:00+01:00",
         "last_login": "2026-03-02T10:20:00+01:00",
     }
-    assert [(m["structure"], m["role"]) for m in data["memberships"]] == [
+    mine = data["structures"]
+    assert [(m["structure"], m["role"]) for m in mine["memberships"]] == [
         ("Régie Coup de Pouce", "editeur"),
         ("CCAS", "membre"),
     ]
-    assert data["memberships"][0]["since"] == "2026-03-02T10:20:00+01:00"
-    assert data["facilitator_since"] is None
-    assert data["invitations_accepted"] == [
+    assert mine["memberships"][0]["since"] == "2026-03-02T10:20:00+01:00"
+    assert mine["facilitator_since"] is None
+    assert mine["invitations_accepted"] == [
         {
             "structure": "CCAS",
             "role": "membre",
