@@ -33,6 +33,7 @@ from wagtail.models import PageLogEntry, Revision
 from ressources import diff
 from ressources.models import RessourcePage, Visit
 from ressources.rights import may_edit
+from website.privacy_services import display_name
 
 PER_PAGE = 20
 PUBLISH = "wagtail.publish"
@@ -40,11 +41,8 @@ MAX_ID = 2**31 - 1
 
 
 def author_name(user) -> str:
-    """The name a version is signed with: the person's full name, else their login without
-    any e-mail domain (logins are often addresses, which the history must not publish)."""
-    if user is None:
-        return str(_("compte supprimé"))
-    return user.get_full_name() or user.get_username().split("@")[0]
+    """The name a version is signed with; "ancien membre" once the account is deleted."""
+    return display_name(user)
 
 
 def version_label(revision: Revision) -> str:
