@@ -1,12 +1,25 @@
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
+
+# Property tests: the same examples on every run (a red CI is reproducible), no deadline (timings
+# on 2 shared cores mean nothing), no example database, and hypothesis's own caches kept out of
+# the work tree.
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, max_examples=40, database=None, print_blob=True
+)
+settings.load_profile("ci")
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "relais-hypothesis")
 
 # When the demo is seeded for tests, unless a module sets DEMO_CLOCK: a Monday morning.
 DEMO_CLOCK = datetime(2026, 10, 19, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
