@@ -202,6 +202,9 @@ SESSION_COOKIE_AGE = env_int("RELAIS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# "Merci, c'est envoyé" messages live in the session, not in a cookie of their own: the site
+# sets only the session and CSRF cookies, so it needs no consent banner.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 PASSWORD_RESET_TIMEOUT = 3 * 3600
 
 # Login throttling for every login form (admin and front end): django-axes counts failures per
