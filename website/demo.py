@@ -10,6 +10,7 @@ from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from website.models import HomePage, NetworkSettings, StandardPage
+from website.privacy_services import retention_rules
 
 DEMO_PASSWORD = "relais-demo"
 
@@ -81,33 +82,10 @@ STANDARD_PAGE_CONTENT = {
             ),
         ],
     ),
+    # Built when seeded, from the limits the code applies (website.privacy_services).
     "donnees-personnelles": (
-        "Relais ne conserve aucune donnée personnelle des habitants qui consultent le site.",
-        [
-            _heading("Ce que le site ne collecte pas"),
-            _paragraph(
-                "<p>Aucune mesure d'audience, aucun cookie publicitaire, aucun compte pour les habitants. "
-                "Les seuls cookies déposés servent à la connexion des partenaires et à la protection des "
-                "formulaires.</p>"
-            ),
-            _heading("Ce que le site conserve, et combien de temps"),
-            _paragraph(
-                "<ul><li><b>Comptes des partenaires</b> (professionnels et bénévoles) : nom, adresse "
-                "électronique, structures. Chacun peut exporter ses données et supprimer son compte.</li>"
-                "<li><b>Adresses électroniques</b> des personnes qui s'abonnent à une alerte ou proposent un "
-                "événement sans compte : utilisées pour cela seulement, supprimées au désabonnement ou 90 jours "
-                "après la modération.</li>"
-                "<li><b>Adresses IP</b>, sous une forme chiffrée, pendant la durée de la limite d'envoi des "
-                "formulaires (une heure au plus), et celles des tentatives de connexion échouées, pendant 15 "
-                "minutes, pour bloquer les attaques.</li></ul>"
-            ),
-            _heading("Vos droits"),
-            _paragraph(
-                "<p>Vous pouvez demander l'accès, la rectification ou la suppression de vos données en "
-                "écrivant à l'équipe d'animation du réseau, et saisir la CNIL si vous estimez que vos droits "
-                "ne sont pas respectés.</p>"
-            ),
-        ],
+        "Ce que Relais garde sur les personnes, pourquoi, et pendant combien de temps.",
+        lambda: _privacy_body(),
     ),
     "accessibilite": (
         "Relais s'engage à rendre son site accessible, conformément à l'article 47 de la loi n° 2005-102.",
@@ -134,6 +112,46 @@ STANDARD_PAGE_CONTENT = {
 }
 
 
+def _privacy_body() -> list:
+    rules = "".join(rule.as_html() for rule in retention_rules())
+    return [
+        _heading("Habitants : rien à créer, rien à accepter"),
+        _paragraph(
+            "<p>Pour chercher un lieu, lire l'agenda, les ressources ou la veille, personne n'a "
+            "besoin de compte. Le site ne mesure pas son audience et ne contient ni publicité ni "
+            "bouton de réseau social.</p>"
+        ),
+        _heading("Deux cookies, tous deux indispensables"),
+        _paragraph(
+            "<p>Le cookie <b>csrftoken</b> empêche un autre site d'envoyer un formulaire à votre "
+            "place ; il ne contient aucune information sur vous. Le cookie <b>sessionid</b> garde "
+            "un partenaire connecté, ou affiche à un visiteur la confirmation du formulaire qu'il "
+            "vient d'envoyer. Aucun autre cookie n'est déposé : c'est pourquoi le site ne vous "
+            "demande pas votre consentement.</p>"
+        ),
+        _paragraph(
+            "<p>La carte de l'annuaire affiche des fonds de carte OpenStreetMap : pour les "
+            "charger, votre navigateur s'adresse à leurs serveurs, qui voient donc votre adresse "
+            "IP. L'annuaire reste utilisable sans la carte.</p>"
+        ),
+        _heading("Ce que le site conserve, et combien de temps"),
+        _paragraph(f"<ul>{rules}</ul>"),
+        _paragraph(
+            "<p>Une tâche automatique efface chaque heure ce qui a dépassé sa durée. Aucune de "
+            "ces données n'est vendue ni transmise à qui que ce soit.</p>"
+        ),
+        _heading("Vos droits"),
+        _paragraph(
+            "<p>Avec un compte, « Mon espace » permet de télécharger toutes vos données (un "
+            "fichier JSON) et de supprimer votre compte ; vos contributions restent alors en "
+            "ligne sous le nom « ancien membre ». Sans compte, chaque message d'alerte contient "
+            "un lien de désabonnement. Pour toute autre demande (accès, rectification, "
+            "suppression), écrivez à l'équipe d'animation du réseau ; vous pouvez aussi saisir "
+            "la CNIL.</p>"
+        ),
+    ]
+
+
 def seed(*, home: HomePage, log) -> None:
     _seed_settings()
     if not home.intro:
@@ -147,7 +165,7 @@ def seed(*, home: HomePage, log) -> None:
         if not page.body:
             page.intro = intro
             page.search_description = intro
-            page.body = body
+            page.body = body() if callable(body) else body
             page.save_revision().publish()
     for username in _seed_accounts():
         log(f"Compte de démonstration : {username} / {DEMO_PASSWORD}")
