@@ -1,6 +1,7 @@
 """RFC 5545 recurrence rules, expanded in Paris wall time so that a 9 h event stays at 9 h on
 both sides of a daylight-saving change, and bounded so that no rule floods the agenda."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,17 @@ HORIZON_FUTURE = relativedelta(months=18)
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
+def _unreadable() -> ValidationError:
+    # The library's own message is English and technical: say where to look instead.
+    return ValidationError(
+        _(
+            "Règle de récurrence illisible : vérifiez sa fréquence, ses jours, son intervalle "
+            "et sa fin."
+        ),
+        code="rrule",
+    )
+
+
 def _parse(rule: str, dtstart: datetime):
     text = rule.strip().removeprefix("RRULE:")
     parts = dict(part.split("=", 1) for part in text.upper().split(";") if "=" in part)
@@ -28,11 +40,26 @@ def _parse(rule: str, dtstart: datetime):
             _("La fréquence doit être quotidienne, hebdomadaire, mensuelle ou annuelle."),
             code="frequency",
         )
+    interval = parts.get("INTERVAL", "1")
+    if not (interval.isascii() and interval.isdigit() and int(interval) >= 1):
+        # INTERVAL=0 would repeat the first date for ever.
+        raise ValidationError(
+            _("L'intervalle d'une règle de récurrence est un nombre entier, 1 ou plus."),
+            code="interval",
+        )
+    if "UNTIL" in parts and "COUNT" in parts:
+        raise ValidationError(
+            _("Une règle s'arrête à une date ou après un nombre de fois, pas les deux."),
+            code="rrule",
+        )
     until = parts.get("UNTIL", "")
     if until.endswith("Z"):
         # The naive Paris start cannot be compared with a UTC limit: read it as Paris time.
-        moment = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=ZoneInfo("UTC"))
-        local = moment.astimezone(PARIS).strftime("%Y%m%dT%H%M%S")
+        try:
+            moment = datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=ZoneInfo("UTC"))
+            local = moment.astimezone(PARIS).strftime("%Y%m%dT%H%M%S")
+        except (ValueError, OverflowError):
+            raise _unreadable() from None
         text = text.replace(until, local).replace(until.lower(), local)
     elif len(until) == 8 and until.isdigit():
         # "Until 30 June" includes that day's session, as calendar clients read it.
@@ -41,18 +68,43 @@ def _parse(rule: str, dtstart: datetime):
         )
     try:
         return rrulestr(text, dtstart=dtstart)
-    except (ValueError, TypeError) as error:
-        raise ValidationError(
-            _("Règle de récurrence illisible : %(error)s"), params={"error": error}, code="rrule"
-        ) from error
+    except (ValueError, TypeError, OverflowError, IndexError):
+        raise _unreadable() from None
+
+
+def _first_date_is_near(parsed, dtstart: datetime) -> bool:
+    """Whether the rule, without its end, gives a date within CHECK_SPAN of its start.
+
+    dateutil looks for a rule's next date up to the year 9999: a rule that gives none (the 30th
+    of February) costs seconds at every look. The Gregorian calendar repeats every 400 years,
+    weekdays included, so the same rule started 400×k years later, just before 9999, gives its
+    dates on the same days, and dateutil's search through it is bounded by those 400 years.
+    """
+    year = dtstart.year + (datetime.max.year - 3 - dtstart.year) // 400 * 400
+    probe_start = dtstart.replace(year=year)
+    try:
+        probe = parsed.replace(dtstart=probe_start, until=None, count=None)
+        first = next(iter(probe), None)
+    except (ValueError, OverflowError):
+        return False  # reached the year 9999 without a date
+    return first is not None and first - probe_start <= CHECK_SPAN
 
 
 def validate_rrule(rule: str, *, start: datetime | None = None) -> None:
-    """Refuse unreadable rules and rules giving more than MAX_OCCURRENCES within two years."""
+    """Refuse unreadable rules, rules giving no date within two years and rules giving more than
+    MAX_OCCURRENCES within two years."""
     if not rule.strip():
         return
     dtstart = _wall(start) if start else datetime(2000, 1, 1, 9)
     parsed = _parse(rule, dtstart)
+    if not _first_date_is_near(parsed, dtstart):
+        raise ValidationError(
+            _(
+                "Cette règle ne donne aucune date dans les deux ans qui suivent le début "
+                "(un 30 février, un 31 avril…) : vérifiez les jours et les mois choisis."
+            ),
+            code="empty",
+        )
     for count, moment in enumerate(parsed, start=1):
         if moment - dtstart > CHECK_SPAN:
             break
@@ -159,6 +211,8 @@ def _days(values: str) -> tuple[list[str], list[str]]:
         code, number = value[-2:], value[:-2]
         if code not in DAY_NAMES:
             continue
+        if number and not re.fullmatch(r"[+-]?[0-9]{1,2}", number):
+            continue
         if number and int(number) in ORDINALS:
             ordinal.append(f"{ORDINALS[int(number)]} {DAY_NAMES[code]}")
         else:
@@ -179,7 +233,10 @@ def describe(rule: str) -> str:
     if set(parts) - DESCRIBED_PARTS:
         return ""  # BYSETPOS, BYMONTH…: a partial sentence would mislead
     frequency = parts.get("FREQ")
-    interval = int(parts.get("INTERVAL", "1") or 1)
+    interval_text = parts.get("INTERVAL", "1") or "1"
+    if not (interval_text.isascii() and interval_text.isdigit()):
+        return ""
+    interval = int(interval_text)
     if interval != 1 and frequency != "WEEKLY":
         return ""
     plain, ordinal = _days(parts.get("BYDAY", ""))

@@ -451,7 +451,8 @@ class RecurrenceWidget(forms.Widget):
             until = raw["until"]
             try:
                 # A date typed by hand goes back into the date picker in the form it reads.
-                raw["until"] = _date(until).isoformat() if until else ""
+                day = _date(until)
+                raw["until"] = day.isoformat() if day else ""
             except ValidationError:
                 raw["until"] = until
         else:
