@@ -263,6 +263,7 @@ def test_deleting_needs_a_post_with_the_csrf_token(awa):
     forged = client.post(reverse("account_delete"), {"password": PASSWORD})
 
     assert asked.status_code == 200 and forged.status_code == 403
+    assert "Resteront en ligne, signés « ancien membre »" in text(asked)
     assert get_user_model().objects.filter(pk=awa.pk).exists()
 
 
