@@ -11,21 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, Min, OuterRef, Prefetch, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ressources import changes
 from ressources.models import DigestSubscription, Follow, Frequency, RessourceIndexPage
+from website import mailing
 
 MAX_LINES = 60
-UNSUBSCRIBE_SALT = "ressources.digest.unsubscribe"
-UNSUBSCRIBE_MAX_AGE = timedelta(days=180)
+# Stateless: the link works for six months, and for no other purpose (its salt).
+UNSUBSCRIBE_LINK = mailing.SignedLink(
+    salt="ressources.digest.unsubscribe", max_age=timedelta(days=180)
+)
 
 
 def period_end(frequency: str, now: datetime) -> datetime:
@@ -36,30 +37,19 @@ def period_end(frequency: str, now: datetime) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
-def absolute(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 # --- Unsubscribing ---------------------------------------------------------------------------
 
 
 def unsubscribe_token(user) -> str:
-    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign_object({"u": user.pk})
+    return UNSUBSCRIBE_LINK.make(user.pk)
 
 
 def user_for_token(token: str):
-    """The account a token was made for. Raises signing.SignatureExpired when it is too old,
-    signing.BadSignature when forged or damaged, LookupError when the account is gone."""
-    data = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign_object(
-        token, max_age=UNSUBSCRIBE_MAX_AGE
-    )
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        raise signing.BadSignature("malformed")
-    user = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
+    """The active account a token was made for; mailing.LinkError (or ExpiredLink) otherwise."""
+    pk = UNSUBSCRIBE_LINK.read(token)
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if user is None:
-        raise LookupError(data["u"])
+        raise mailing.LinkError
     return user
 
 
@@ -68,7 +58,7 @@ def unsubscribe(user) -> None:
 
 
 def unsubscribe_url(user) -> str:
-    return absolute(reverse("ressources_unsubscribe", args=[unsubscribe_token(user)]))
+    return mailing.absolute_url(reverse("ressources_unsubscribe", args=[unsubscribe_token(user)]))
 
 
 # --- Who is due ------------------------------------------------------------------------------
@@ -144,45 +134,36 @@ def message(item: Due, lines: list[changes.Line]) -> EmailMultiAlternatives:
     user = item.subscription.user
     roots = SimpleNamespace()  # Wagtail keeps the site root paths on it: read once
     for line in lines:
-        line.url = absolute(_path(line.page, roots))
+        line.url = mailing.absolute_url(_path(line.page, roots))
     index = RessourceIndexPage.objects.live().first()
-    wiki_url = absolute(_path(index, roots) if index else "/")
+    wiki_url = mailing.absolute_url(_path(index, roots) if index else "/")
     changes_url = wiki_url + index.reverse_subpage("recent_changes") if index else wiki_url
+    daily = item.subscription.frequency == Frequency.DAILY
     context = {
-        "user": user,
         "name": user.get_full_name() or user.get_username(),
         "lines": lines[:MAX_LINES],
         "total": len(lines),
         "single_day": item.end - item.start <= timedelta(days=1),
         "more": max(0, len(lines) - MAX_LINES),
-        "daily": item.subscription.frequency == Frequency.DAILY,
         "start": item.start,
-        "end": item.end,
         "last_day": timezone.localdate(item.end) - timedelta(days=1),
-        "follows": item.subscription.user.wiki_follows.all(),
         "wiki_url": wiki_url,
         "changes_url": changes_url,
-        "follows_url": absolute(reverse("ressources_follows")),
-        "unsubscribe_url": unsubscribe_url(user),
-        "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("ressources/emails/digest_subject.txt", context)
-        text = render_to_string("ressources/emails/digest.txt", context)
-        html = render_to_string("ressources/emails/digest.html", context)
-    email = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        to=[user.email],
-        headers={
-            # RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs here.
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+    footer = mailing.Footer(
+        reason=_("Vous recevez ce résumé chaque jour où il y a du nouveau dans ce que vous suivez.")
+        if daily
+        else _(
+            "Vous recevez ce résumé chaque semaine où il y a du nouveau dans ce que vous suivez."
+        ),
+        back_label=_("Changer la fréquence ou ce que vous suivez"),
+        back_url=mailing.absolute_url(reverse("ressources_follows")),
+        unsubscribe_label=_("Ne plus recevoir ce résumé (en un clic, sans vous connecter)"),
+        unsubscribe_url=unsubscribe_url(user),
     )
-    email.attach_alternative(html, "text/html")
-    return email
+    return mailing.list_email(
+        "ressources/emails/digest", context, to=user.email, footer=footer, html=True
+    )
 
 
 def move_cursor(item: Due) -> None:

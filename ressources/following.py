@@ -1,7 +1,8 @@
 """Following the wiki: follow a resource, a tag or the whole wiki; the digest's frequency; the
 one-click unsubscribe; "Modifications récentes" and its Atom feed.
 
-Kept thin: ressources.changes reads what happened, ressources.digests builds and signs emails.
+Kept thin: ressources.changes reads what happened, ressources.digests builds and signs emails,
+website.mailing_views serves the unsubscribe page.
 """
 
 from datetime import timedelta
@@ -13,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
@@ -26,7 +26,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 
 from ressources import changes, digests, selectors
 from ressources.models import (
@@ -39,6 +38,7 @@ from ressources.models import (
 )
 from website.feeds import conditional_feed
 from website.guard import public_form
+from website.mailing_views import UnsubscribeView
 
 RECENT_DAYS = 30
 LINES_PER_PAGE = 30
@@ -281,33 +281,15 @@ def my_follows(request):
 # --- Unsubscribing ---------------------------------------------------------------------------
 
 
-@never_cache
-@csrf_exempt  # RFC 8058: mail clients POST without a CSRF token; the signed token is the proof
-@UNSUBSCRIBE_GUARD
-def unsubscribe(request, token: str):
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    context = {"token": token, "follows_url": reverse("ressources_follows")}
-    try:
-        user = digests.user_for_token(token)
-    except signing.SignatureExpired:
-        return render(
-            request,
-            "ressources/following/unsubscribe.html",
-            context | {"error": "expired"},
-            status=400,
-        )
-    except (signing.BadSignature, LookupError, ValueError):
-        return render(
-            request,
-            "ressources/following/unsubscribe.html",
-            context | {"error": "invalid"},
-            status=400,
-        )
-    if request.method == "POST":
-        digests.unsubscribe(user)
-        return render(request, "ressources/following/unsubscribe.html", context | {"done": True})
-    return render(request, "ressources/following/unsubscribe.html", context)
+# Website's unsubscribe page (GET asks, POST or a mail client's one-click post does it).
+unsubscribe = UNSUBSCRIBE_GUARD(
+    UnsubscribeView.as_view(
+        template_name="ressources/following/unsubscribe.html",
+        find=digests.user_for_token,
+        act=digests.unsubscribe,
+        context=lambda request: {"follows_url": reverse("ressources_follows")},
+    )
+)
 
 
 # --- Recent changes --------------------------------------------------------------------------

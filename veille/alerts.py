@@ -1,41 +1,34 @@
-"""Alerts: subscription with double opt-in, confirmation, unsubscription, and the digests that
-`send_veille_alerts` sends.
+"""Alerts: subscription with double opt-in, and the digests that `send_veille_alerts` sends.
+The opt-in itself (keys, confirmation, expiry, unsubscribe pages) is website's (see
+website.mailing and website.models.mailing).
 
 A digest holds the matching calls published since the previous one (the first holds every
 matching call still open) and the matching calls whose deadline entered the next 7 days since
 the previous one. Each alert's cursor (the day of its last digest, and the moment up to which new
 calls were covered) is saved right after its email leaves: a crash repeats at most that one
-email, and a re-run resumes with the alerts not yet sent. A short lock in the shared cache keeps
-two runs from sending the same digest at once.
+email, and a re-run resumes with the alerts not yet sent.
 """
 
+import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from veille import filters as veille_filters
 from veille import selectors
 from veille.models import Alert, Frequency, VeilleIndexPage
 from veille.status import paris_now
-from website.accounts import send_account_email
+from website import mailing
 from website.queries import without_restricted
 
 REMINDER_DAYS = 7
-UNCONFIRMED_DAYS = 7
-LOCK_SECONDS = 300
+UNCONFIRMED_DAYS = mailing.UNCONFIRMED_DAYS  # told in veille.privacy
 MAX_CALLS_PER_EMAIL = 50
 
-
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+purge_unconfirmed = Alert.purge_unconfirmed  # the limit veille.privacy applies
 
 
 def watch_page() -> VeilleIndexPage | None:
@@ -43,7 +36,7 @@ def watch_page() -> VeilleIndexPage | None:
 
 
 def link(page: VeilleIndexPage, name: str, query: str = "") -> str:
-    url = absolute(page.url + page.reverse_subpage(name))
+    url = mailing.absolute_url(page.url + page.reverse_subpage(name))
     return f"{url}?{query}" if query else url
 
 
@@ -51,50 +44,22 @@ def link(page: VeilleIndexPage, name: str, query: str = "") -> str:
 
 
 def subscribe(*, email: str, query: str, label: str, frequency: str) -> Alert:
-    """The alert for this address and search, created or taken up again. Whether it existed is
-    not told to the visitor: the answer is the same either way."""
-    email = email.strip()
-    alert = Alert.objects.filter(email__iexact=email, query=query).first()
-    if alert is None:
-        try:
-            with transaction.atomic():
-                alert = Alert.objects.create(
-                    email=email, query=query, label=label[:1000], frequency=frequency
-                )
-        except IntegrityError:  # the same form sent twice at once
-            alert = Alert.objects.get(email__iexact=email, query=query)
-    elif not alert.confirmed:
-        alert.frequency = frequency
-        alert.save(update_fields=["frequency"])
-    return alert
+    """The alert for this address and search, created or taken up again."""
+    return Alert.sign_up(
+        email=email, query=query, defaults={"label": label[:1000], "frequency": frequency}
+    )
 
 
-def send_confirmation(alert: Alert, page: VeilleIndexPage) -> None:
-    context = {
-        "alert": alert,
-        "confirm_url": absolute(reverse("veille_alert_confirm", args=[alert.key])),
-        "unsubscribe_url": absolute(reverse("veille_alert_unsubscribe", args=[alert.key])),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-        "days": UNCONFIRMED_DAYS,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("veille/emails/confirm_subject.txt", context).split())
-        body = render_to_string("veille/emails/confirm.txt", context)
-    send_account_email.enqueue(subject=subject, body=body, to=[alert.email])
-
-
-def confirm(alert: Alert) -> None:
-    if alert.confirmed_at is None:
-        alert.confirmed_at = timezone.now()
-        alert.save(update_fields=["confirmed_at"])
-
-
-def purge_unconfirmed(now: datetime) -> int:
-    """Addresses never confirmed are forgotten after a week."""
-    deleted, _by_model = Alert.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - timedelta(days=UNCONFIRMED_DAYS)
-    ).delete()
-    return deleted
+def send_confirmation(alert: Alert) -> None:
+    mailing.send_confirmation(
+        "veille/emails/confirm",
+        {
+            "alert": alert,
+            "confirm_url": alert.confirm_url,
+            "unsubscribe_url": alert.unsubscribe_url,
+        },
+        to=alert.email,
+    )
 
 
 # --- Digests ---------------------------------------------------------------------------------
@@ -141,63 +106,70 @@ def digest(alert: Alert, now: datetime) -> Digest:
     return Digest(alert=alert, new=new, closing=closing)
 
 
-def _email(result: Digest, page: VeilleIndexPage, now: datetime) -> EmailMessage:
+def _email(result: Digest, page: VeilleIndexPage, now: datetime):
     alert = result.alert
-    unsubscribe = absolute(reverse("veille_alert_unsubscribe", args=[alert.key]))
     for call in [*result.new, *result.closing]:
         call.status_now = call.status(now)
-        call.absolute_url = absolute(call.get_url())
+        call.absolute_url = mailing.absolute_url(call.get_url())
     context = {
         "alert": alert,
         "new": result.new,
         "closing": result.closing,
         "count": len(result.new) + len(result.closing),
-        "results_url": link(page, "listing", query=alert.query),
-        "unsubscribe_url": unsubscribe,
-        "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("veille/emails/digest_subject.txt", context).split())
-        body = render_to_string("veille/emails/digest.txt", context)
-    return EmailMessage(
-        subject,
-        body,
-        to=[alert.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+    footer = mailing.Footer(
+        reason=_(
+            "Vous recevez ce courriel parce que cette adresse s'est abonnée à une alerte de la "
+            "veille financements."
+        ),
+        back_label=_("Tous les résultats de votre recherche"),
+        back_url=link(page, "listing", query=alert.query),
+        unsubscribe_label=_("Se désabonner en un clic (votre adresse est effacée)"),
+        unsubscribe_url=alert.unsubscribe_url,
     )
+    return mailing.list_email("veille/emails/digest", context, to=alert.email, footer=footer)
 
 
 def send_due_alerts(now: datetime | None = None) -> dict[str, int]:
-    """Send every confirmed alert that is due; returns what happened, for the command's log."""
+    """Send every confirmed alert that is due; returns what happened, for the command's log.
+    Run it inside website.runs.one_at_a_time (the command does)."""
     now = now or timezone.now()
     today, _clock = paris_now(now)
-    counts = {"sent": 0, "nothing_new": 0, "busy": 0, "purged": purge_unconfirmed(now)}
+    purged = purge_unconfirmed(now)
     page = watch_page()
     if page is None:
-        return counts
-    due = Alert.objects.filter(confirmed_at__isnull=False).filter(
-        Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today)
+        return {"sent": 0, "nothing_new": 0, "failed": 0, "purged": purged}
+    candidates = (
+        Alert.objects.filter(confirmed_at__isnull=False)
+        .filter(Q(last_sent_on__isnull=True) | Q(last_sent_on__lt=today))
+        .only("frequency", "last_sent_on")
+        .order_by("pk")
     )
-    for alert_pk in due.order_by("pk").values_list("pk", flat=True):
-        lock = f"veille-alert:{alert_pk}"
-        if not cache.add(lock, 1, timeout=LOCK_SECONDS):
-            counts["busy"] += 1
-            continue
-        try:
-            # Read again under the lock: another run may have sent it, or it was unsubscribed.
-            alert = Alert.objects.filter(pk=alert_pk, confirmed_at__isnull=False).first()
-            if alert is None or not is_due(alert, today):
-                continue
-            result = digest(alert, now)
-            if result.empty:
-                counts["nothing_new"] += 1
-            else:
-                _email(result, page, now).send()
-                counts["sent"] += 1
-            Alert.objects.filter(pk=alert.pk).update(last_sent_on=today, covered_until=now)
-        finally:
-            cache.delete(lock)
-    return counts
+    due = [alert.pk for alert in candidates if is_due(alert, today)]
+
+    def compose(alert_pk: int):
+        # Read again: it may have been unsubscribed since the run started.
+        alert = Alert.objects.filter(pk=alert_pk).first()
+        if alert is None:
+            return None
+        result = digest(alert, now)
+        return None if result.empty else _email(result, page, now)
+
+    def done(alert_pk: int) -> None:
+        Alert.objects.filter(pk=alert_pk).update(last_sent_on=today, covered_until=now)
+
+    counts = mailing.send_each(
+        due,
+        compose=compose,
+        done=done,
+        label="Alertes de la veille",
+        # A refused address waits for the next run; a server that is down stops this one,
+        # which the next run resumes.
+        retry_later=(smtplib.SMTPException,),
+    )
+    return {
+        "sent": counts.sent,
+        "nothing_new": counts.silent,
+        "failed": counts.failed,
+        "purged": purged,
+    }

@@ -1,11 +1,15 @@
-"""Alert links outside the watch's page (included by website.urls under /alertes/): the
-unsubscribe address takes posts from mail clients, without a CSRF token."""
+"""Alert links outside the watch's page (included by website.urls under /alertes/): website's
+confirmation and unsubscribe pages, with the watch's templates and guard."""
 
-from django.urls import path
+from veille.alert_views import LINK_GUARD, link_context
+from veille.models import Alert
+from website.mailing_views import opt_in_urls
 
-from veille import alert_views
-
-urlpatterns = [
-    path("confirmer/<str:key>/", alert_views.confirm, name="veille_alert_confirm"),
-    path("desabonner/<str:key>/", alert_views.unsubscribe, name="veille_alert_unsubscribe"),
-]
+urlpatterns = opt_in_urls(
+    Alert,
+    guard=LINK_GUARD,
+    confirm_template="veille/alert_confirm.html",
+    unsubscribe_template="veille/alert_unsubscribe.html",
+    context=link_context,
+    context_object_name="alert",
+)
