@@ -336,3 +336,41 @@ def test_every_foreign_key_to_an_account_is_decided():
     assert cascades == CASCADES_WITH_THE_ACCOUNT
     assert unconstrained == WITHOUT_CONSTRAINT
     assert blocking == set()  # PROTECT or RESTRICT would refuse the deletion
+
+
+# --- Deleting from the admin -----------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(home):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", PASSWORD)
+    return signed_in(admin)
+
+
+def test_an_administrator_deleting_an_account_keeps_what_it_wrote(admin_client, awa, work):
+    url = reverse("wagtailusers_users:delete", args=[awa.pk])
+
+    asked = admin_client.get(url)
+    assert asked.status_code == 200 and get_user_model().objects.filter(pk=awa.pk).exists()
+    response = admin_client.post(url)
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=awa.pk).exists()
+    former = get_user_model().objects.get(username=privacy_services.FORMER_MEMBER_USERNAME)
+    assert PageComment.objects.get(pk=work["note"].pk).user == former
+    assert "signées « ancien membre »" in text(admin_client.get(response["Location"]))
+
+
+def test_an_administrator_bulk_deleting_accounts_keeps_what_they_wrote(
+    admin_client, awa, karim, work
+):
+    former = privacy_services.former_member()
+    url = reverse("wagtail_bulk_action", args=["auth", "user", "delete"])
+
+    admin_client.post(f"{url}?id={awa.pk}&id={karim.pk}&id={former.pk}")
+
+    assert set(get_user_model().objects.values_list("username", flat=True)) == {
+        "admin",
+        privacy_services.FORMER_MEMBER_USERNAME,
+    }
+    assert CommentReply.objects.get().user == former
