@@ -396,6 +396,14 @@ def _read_json(text: str, name: str) -> SourceFile:
             _("JSON illisible, ligne %(line)s, colonne %(column)s : vérifiez le fichier.")
             % {"line": error.lineno, "column": error.colno}
         ) from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits, or lists nested thousands deep: not a file of places.
+        raise FileRefused(
+            _(
+                "JSON illisible : un nombre y est démesuré ou des listes y sont imbriquées "
+                "sans fin ; vérifiez le fichier."
+            )
+        ) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise FileRefused(
             _(
@@ -450,9 +458,16 @@ def _read_csv(text: str, name: str) -> SourceFile:
             }
             records.append((where, record))
     except csv.Error as error:
+        # The csv module's message is English: say in French what it means.
+        reason = (
+            _("une valeur dépasse %(size)s Ko (un guillemet n’est peut-être pas refermé)")
+            % {"size": csv.field_size_limit() // 1024}
+            if "field limit" in str(error)
+            else _("vérifiez les guillemets et les séparateurs")
+        )
         raise FileRefused(
-            _("CSV illisible, ligne %(line)s : %(error)s.")
-            % {"line": reader.line_num, "error": error}
+            _("CSV illisible, ligne %(line)s : %(reason)s.")
+            % {"line": reader.line_num, "reason": reason}
         ) from None
     return SourceFile(name, "csv", columns, records, "v0" if old else "v1")
 
@@ -1162,9 +1177,13 @@ def import_records(
                         _("Refusé à l’enregistrement : %(errors)s")
                         % {"errors": " ".join(_validation_messages(error))}
                     )
-                except DatabaseError as error:
+                except DatabaseError:
+                    # The database's own message is English and technical.
                     incoming.outcome.skip(
-                        _("Erreur de la base de données : %(error)s") % {"error": error}
+                        _(
+                            "Refusé par la base de données : une valeur hors de ses limites "
+                            "(caractère nul, nombre démesuré…)"
+                        )
                     )
             progress.advance()
         progress.finish()

@@ -21,7 +21,7 @@ from urllib.request import Request, urlopen
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -104,9 +104,24 @@ def _decode(data: bytes, where: str):
         )
     try:
         return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise SourceRefused(
-            _("%(where)s n'est pas du JSON lisible (%(error)s).") % {"where": where, "error": error}
+            _("%(where)s n'est pas du JSON lisible (ligne %(line)s, colonne %(column)s).")
+            % {"where": where, "line": error.lineno, "column": error.colno}
+        ) from None
+    except UnicodeDecodeError as error:
+        raise SourceRefused(
+            _(
+                "%(where)s n'est pas du JSON lisible (pas en UTF-8 : octet illisible à la "
+                "position %(position)s)."
+            )
+            % {"where": where, "position": error.start}
+        ) from None
+    except (ValueError, RecursionError):
+        # A number of thousands of digits, or lists nested thousands deep.
+        raise SourceRefused(
+            _("%(where)s n'est pas du JSON lisible (nombre démesuré ou imbrication sans fin).")
+            % {"where": where}
         ) from None
 
 
@@ -244,7 +259,7 @@ def _rate(value, outcome: Outcome) -> int | None:
         return None
     try:
         rate = round(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite rate
         rate = -1
     if not 0 <= rate <= 100:
         outcome.flag(
@@ -260,8 +275,8 @@ def _names(value) -> list[str]:
     names = []
     for item in value:
         name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and name.strip():
-            names.append(name.strip()[:200])
+        if isinstance(name, str) and name.replace("\x00", "").strip():
+            names.append(name.replace("\x00", "").strip()[:200])
     return names
 
 
@@ -311,9 +326,12 @@ def read_record(raw, outcome: Outcome, context: dict) -> dict:
     rate_max = _rate(raw.get("subvention_rate_upper_bound"), outcome)
     if rate_min is not None and rate_max is not None and rate_max < rate_min:
         rate_min, rate_max = rate_max, rate_min
-    updated = (
-        parse_datetime(str(raw.get("date_updated") or "")) if raw.get("date_updated") else None
-    )
+    try:
+        updated = (
+            parse_datetime(str(raw.get("date_updated") or "")) if raw.get("date_updated") else None
+        )
+    except ValueError:  # well formed but impossible: 2026-13-45T10:00
+        updated = None
     if updated is not None and timezone.is_naive(updated):
         updated = timezone.make_aware(updated)
     categories = [
@@ -452,6 +470,9 @@ def import_aides(source: str, *, dry_run: bool = False) -> ImportReport:
                         outcome.skip(
                             _("Ignoré : %(reason)s") % {"reason": " ; ".join(error.messages)}
                         )
+                    except DatabaseError:
+                        # Its savepoint is rolled back: the others go on.
+                        outcome.skip(_("Ignoré : la base de données a refusé une de ses valeurs."))
             if dry_run:
                 raise _DryRun
     except _DryRun:

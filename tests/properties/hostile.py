@@ -58,7 +58,7 @@ def assert_french(error: ValidationError) -> None:
     for message in error.messages:
         text = _QUOTED.sub("", str(message))
         assert text.strip(), message
-        assert text.strip()[0].isupper(), message
+        assert text.strip()[0].isupper() or text.strip()[0].isdigit(), message
         assert not _ENGLISH.search(text), message
 
 
