@@ -55,7 +55,9 @@ class Month:
         year, dash, month = text.partition("-")
         if not (dash and len(year) == 4 and len(month) == 2 and (year + month).isdigit()):
             return None
-        return cls(int(year), int(month)) if 1 <= int(month) <= 12 else None
+        # Year 0 and December 9999 have no first or last day in Python's calendar.
+        shown = cls(int(year), int(month))
+        return shown if 1 <= shown.month <= 12 and Month(1, 1) <= shown < Month(9999, 12) else None
 
     @property
     def first(self) -> date:
