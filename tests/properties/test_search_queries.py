@@ -84,6 +84,7 @@ def whoosh_site(home, tmp_path):
 
 
 @pytest.mark.django_db
+@pytest.mark.search
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(queries)
 def test_the_whoosh_backend_answers_any_cleaned_query(whoosh_site, raw):
