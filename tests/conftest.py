@@ -8,6 +8,7 @@ import time_machine
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
@@ -23,6 +24,49 @@ set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "relais-hypothesis")
 
 # When the demo is seeded for tests, unless a module sets DEMO_CLOCK: a Monday morning.
 DEMO_CLOCK = datetime(2026, 10, 19, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "search: saves update the search index as in production (see below)"
+    )
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.parent.name == "search":
+            item.add_marker(pytest.mark.search)
+
+
+@pytest.fixture(autouse=True)
+def search_index(request, monkeypatch):
+    """Saves index as in production for tests marked `search`; no other test may search.
+
+    The test settings index nothing on save (a third of the time of a test that creates
+    pages). A test that searched without the mark would search an index missing its pages,
+    and a "draft not found" assertion would pass for the wrong reason: it fails instead.
+    """
+    if request.node.get_closest_marker("search"):
+        backends = {
+            name: {**config, "AUTO_UPDATE": True}
+            for name, config in django_settings.WAGTAILSEARCH_BACKENDS.items()
+        }
+        with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+            yield
+        return
+
+    from modelsearch.backends import get_search_backends
+    from modelsearch.backends.base import BaseSearchBackend
+
+    unguarded = BaseSearchBackend._search
+
+    def guarded(backend, *args, **kwargs):
+        if not any(get_search_backends(with_auto_update=True)):
+            pytest.fail("This test searches: mark it @pytest.mark.search, so that saves index.")
+        return unguarded(backend, *args, **kwargs)
+
+    monkeypatch.setattr(BaseSearchBackend, "_search", guarded)
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,9 @@ from ressources.models import RessourcePage
 from structures.models import LieuPage, NewsPage, StructurePage
 from veille.models import AppelPage
 
+# Saves index as in production: these journeys search (see tests/conftest.py).
+pytestmark = pytest.mark.search
+
 SECTIONS = ["/", "/espaces-numeriques/", "/structures/", "/actualites/", "/agenda/"]
 SECTIONS += ["/ressources/", "/veille/", "/bilans/", "/recherche/?q=numerique"]
 ONE_OF_EACH = [

@@ -6,6 +6,7 @@ checks every visited page goes through (axe, CSP, console, sideways scrolling, s
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from website.models import StandardPage
@@ -93,6 +94,7 @@ def test_a_visitor_opens_every_legal_page_from_the_footer(visitor):
     visitor.assert_no_problems()
 
 
+@pytest.mark.search
 def test_a_visitor_searches_from_the_header_and_gets_the_results_page(visitor):
     """The header's search form sends the words to /recherche/ and the page says what it found."""
     page = visitor.open("/")

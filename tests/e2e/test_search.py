@@ -13,6 +13,9 @@ from ressources.models import RessourceIndexPage
 from structures.factories import LieuPageFactory, StructurePageFactory
 from structures.models import StructureIndexPage
 
+# Saves index as in production: these journeys search (see tests/conftest.py).
+pytestmark = pytest.mark.search
+
 TUESDAY_10H = datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
 
 

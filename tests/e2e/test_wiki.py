@@ -56,6 +56,7 @@ def found_by_search(page, words: str) -> bool:
     return page.pk in {found.pk for found in Page.objects.live().search(words)}
 
 
+@pytest.mark.search
 def test_an_edit_is_compared_questioned_digested_and_found(visitor, wiki):
     ressource = wiki["ressource"]
     word = NEW_WORD[visitor.screen]

@@ -72,7 +72,7 @@ def test_the_demo_history_has_versions_by_people_to_compare(demo, client):
     page = RessourcePage.objects.get(slug="faire-connaitre-un-espace-numerique")
     history = text(client.get(f"{page.url}historique/"))
     assert "Dominique" in history and "Camille" in history
-    assert "compte supprimé" not in history
+    assert "ancien membre" not in history
     assert page.revisions.count() == 3  # written, cross-linked, then linked to its method
 
 

@@ -190,6 +190,7 @@ def test_the_wiki_home_costs_the_same_queries_for_3_or_30_resources(
     assert queries() == few
 
 
+@pytest.mark.search
 def test_search_finds_a_published_resource_by_its_summary_and_tags(ressource):
     ressource.save_revision().publish()
     assert ressource.pk in {page.pk for page in Page.objects.live().search("dépasse")}

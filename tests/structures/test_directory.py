@@ -113,6 +113,7 @@ def test_each_result_says_whether_it_is_open_now(client, network):
     assert "Ouvert maintenant — ferme à 12 h" in page
 
 
+@pytest.mark.search
 def test_text_search_finds_a_place_by_a_word_of_its_name(client, network):
     assert listed(client, q="piochet") == ["Espace numérique du Piochet"]
 
@@ -154,6 +155,7 @@ def test_a_criterion_that_makes_no_sense_gets_a_french_message_and_the_rest_stil
 @pytest.mark.parametrize(
     "query", ['"', "AND(", "x" * 5000, "🙂", "\x00\x01", "' OR 1=1 --", "<b>gras</b>"]
 )
+@pytest.mark.search
 def test_any_text_typed_in_the_search_gives_a_page_never_an_error(client, network, query):
     response = client.get("/espaces-numeriques/", {"q": query})
     # Control characters are refused up front by the security middleware, with a French page.

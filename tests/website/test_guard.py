@@ -241,6 +241,7 @@ def test_a_message_over_the_forms_size_limit_is_refused_in_french(client, home):
 # --- Hostile input on public pages ----------------------------------------------------------
 
 
+@pytest.mark.search
 @pytest.mark.parametrize(
     ("query", "status"),
     [
@@ -269,6 +270,7 @@ def test_the_search_page_answers_hostile_queries_without_a_server_error(
     assert 'lang="fr"' in text(response)
 
 
+@pytest.mark.search
 def test_the_search_page_slows_down_an_address_sending_over_120_searches_a_minute(client, home):
     for number in range(120):
         assert client.get(f"/recherche/?q=mot{number}").status_code == 200

@@ -121,6 +121,7 @@ def test_the_sitemap_lists_the_live_sections_and_not_drafts(client, home):
     assert "http://localhost/agenda/" not in body
 
 
+@pytest.mark.search
 def test_the_search_page_finds_a_section_by_its_title(client, home):
     response = client.get("/recherche/", {"q": "Ressources"})
     assert response.status_code == 200

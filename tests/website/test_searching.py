@@ -11,6 +11,7 @@ BACKENDS = {
 }
 
 
+@pytest.mark.search
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("query", HOSTILE)
 @pytest.mark.parametrize("url", ["/recherche/", "/espaces-numeriques/"])

@@ -116,7 +116,7 @@ PAGES = [
     pytest.param("/healthz", 200, id="healthz"),
     pytest.param("/robots.txt", 200, id="robots"),
     pytest.param("/sitemap.xml", 200, id="sitemap"),
-    pytest.param("/recherche/?q=atelier", 200, id="search"),
+    pytest.param("/recherche/?q=atelier", 200, id="search", marks=pytest.mark.search),
     pytest.param("/compte/connexion/", 200, id="login"),
     pytest.param("/admin/login/", 200, id="admin-login"),
 ]
