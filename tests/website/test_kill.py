@@ -18,7 +18,9 @@ import json
 import os
 import random
 import signal
+import sys
 import time
+import traceback
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
@@ -40,7 +42,7 @@ from ressources.models import DigestSubscription, Follow, RessourceIndexPage
 from ressources.models import Frequency as DigestFrequency
 from structures.factories import StructurePageFactory
 from structures.models import LieuPage, StructureIndexPage
-from tests.databases import scratch_database, template_database
+from tests.databases import Database, scratch_database, template_database, using
 from veille.factories import AppelPageFactory
 from veille.models import Alert, AppelPage, Funder, Theme, VeilleIndexPage
 from veille.models import Frequency as AlertFrequency
@@ -121,22 +123,30 @@ class Site:
         return outbox(self.mail)
 
 
-def run_child(command: str, *args) -> None:
+def run_child(database: Database, command: str, *args) -> None:
     """In the forked child: run the command on connections of its own, then leave without
     running anything of the parent's (pytest's teardown, atexit handlers)."""
     code = 1
     try:
-        call_command(command, *args, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
+        # The parent's swapped connection lives in a thread-local, which a fork from a thread
+        # other than the main one (pytest-xdist's) does not keep: name the database again.
+        with using(database):
+            call_command(command, *args, verbosity=0, stdout=io.StringIO(), stderr=io.StringIO())
         code = 0
+    except BaseException:  # noqa: BLE001 - reported, then the child exits 1
+        # The parent only sees the exit status: say why on the test's captured output.
+        traceback.print_exc()
+        sys.stderr.flush()
     finally:
         os._exit(code)
 
 
 def fork(command: str, *args) -> int:
+    database = Database(dict(connections["default"].settings_dict))
     connections.close_all()  # the child must not share the parent's database connection
     pid = os.fork()
     if pid == 0:
-        run_child(command, *args)
+        run_child(database, command, *args)
     return pid
 
 

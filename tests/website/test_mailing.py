@@ -71,10 +71,19 @@ def test_a_signed_link_expires_after_its_max_age():
         "a:b:c",
         "\x00:\x00:\x00",
         "été:ça:où",
-        # Signed with this very salt, but not what a link carries.
-        signing.TimestampSigner(salt="tests.mailing").sign_object([42]),
-        signing.TimestampSigner(salt="tests.mailing").sign_object({"u": "42"}),
-        signing.TimestampSigner(salt="tests.mailing").sign_object({"u": True}),
+        # Signed with this very salt, but not what a link carries. Named: a signature holds the
+        # time, and pytest-xdist's workers must collect the same test ids.
+        pytest.param(
+            signing.TimestampSigner(salt="tests.mailing").sign_object([42]), id="signed-list"
+        ),
+        pytest.param(
+            signing.TimestampSigner(salt="tests.mailing").sign_object({"u": "42"}),
+            id="signed-text-id",
+        ),
+        pytest.param(
+            signing.TimestampSigner(salt="tests.mailing").sign_object({"u": True}),
+            id="signed-boolean-id",
+        ),
     ],
 )
 def test_a_token_that_is_not_one_is_refused_without_an_error(token):
