@@ -23,16 +23,9 @@ from ressources.models import (
     Theme,
 )
 from structures.models import LieuIndexPage, StructurePage
+from website.blocks import heading, paragraph
 
 REVIEW_DAY = "journee-bilan-du-transistor-9-mai-2023"
-
-
-def _paragraph(html: str) -> tuple:
-    return ("paragraph", RichText(html))
-
-
-def _heading(text: str) -> tuple:
-    return ("heading", {"text": text, "level": "h2"})
 
 
 def _callout(title: str, html: str) -> tuple:
@@ -65,7 +58,7 @@ RESSOURCES = [
         "used_by": ["clef-chantemerle"],
         "author": "editrice",
         "body": [
-            _paragraph(
+            paragraph(
                 "<p>La personne qui tient une permanence numérique sait un peu de tout, sans être "
                 "spécialiste du social, du droit ou de l'emploi. Se lancer dans une démarche qu'on "
                 "ne maîtrise pas peut faire du tort à celui qu'on aide : on a le droit de "
@@ -97,7 +90,7 @@ RESSOURCES = [
                     "Un médiateur référent, puis un travailleur social (voir les étapes)",
                 ],
             ),
-            _heading("Quand la demande dépasse la permanence"),
+            heading("Quand la demande dépasse la permanence"),
             _steps(
                 (
                     "C'est l'outil ou le site qui pose problème",
@@ -139,7 +132,7 @@ RESSOURCES = [
         "used_by": [],
         "author": "animatrice",
         "body": [
-            _paragraph(
+            paragraph(
                 "<p>Aucune structure du réseau ne rend à elle seule tous les services dont une "
                 "personne a besoin. Le risque n'est pas l'orientation elle-même, mais le passage "
                 "d'une porte à l'autre, où l'on perd des gens.</p>"
@@ -159,8 +152,8 @@ RESSOURCES = [
                 "informations d'orientation : relisez-les après tout changement d'horaires ou "
                 "de contact.</p>",
             ),
-            _heading("À distance ou en personne ?"),
-            _paragraph(
+            heading("À distance ou en personne ?"),
+            paragraph(
                 "<p>L'accompagnement à distance aide ceux pour qui se déplacer coûte (temps, "
                 "transport, garde d'enfants) et permet de remplir un formulaire en partageant "
                 "l'écran. Il ne doit pas être la seule porte : pour beaucoup, surtout les plus "
@@ -184,7 +177,7 @@ RESSOURCES = [
         "used_by": [],
         "author": "participant",
         "body": [
-            _paragraph(
+            paragraph(
                 "<p>En Suisse, une association qui remet en état des ordinateurs portables a "
                 "cessé ses journées de distribution, où l'on faisait la queue plus d'une heure, "
                 "pour passer par les services sociaux des communes. Ce sont eux qui connaissent "
@@ -211,13 +204,13 @@ RESSOURCES = [
                 "Les familles qu'un équipement correct aide à ne pas basculer dans la pauvreté",
                 "Et un ordre de priorité, décidé à l'avance",
             ),
-            _paragraph(
+            paragraph(
                 "<p>On ne sait pas toujours qui est équipé : les entretiens le révèlent vite, et "
                 "une lettre d'information, un dépliant à l'accueil ou une page du site font "
                 "connaître l'offre.</p>"
             ),
-            _heading("Qui paie la participation ?"),
-            _paragraph(
+            heading("Qui paie la participation ?"),
+            paragraph(
                 "<p>La structure choisit : tout prendre en charge, tout refacturer ou laisser "
                 "une petite part à la personne (un tiers, par exemple). Pour quelqu'un qui compte "
                 "chaque euro, la différence est grande. L'association facture chaque partenaire "
@@ -285,7 +278,7 @@ RESSOURCES = [
         "author": "animatrice",
         "methods": ["accelerateur-de-projet"],
         "body": [
-            _paragraph(
+            paragraph(
                 "<p>Lors de la journée bilan du 9 mai 2023, le CCAS de La Ravoire, qui reprenait "
                 "les ateliers socio-linguistiques tenus jusque-là par la résidence Les "
                 "Épinettes, a demandé au groupe comment trouver des bénévoles. Voici ce qui en "
@@ -324,7 +317,7 @@ RESSOURCES = [
         "author": "editrice",
         "methods": ["accelerateur-de-projet"],
         "body": [
-            _paragraph(
+            paragraph(
                 "<p>Au Piochet, tout le monde sait qu'il y a un espace numérique, mais beaucoup "
                 "n'osent pas pousser la porte ni dire qu'ils ont besoin d'aide. Et comme tout "
                 "se passe au CLEF, l'espace se perd parmi ses autres activités.</p>"
@@ -343,7 +336,7 @@ RESSOURCES = [
                 "<p>Expliquez aux personnes relais de chaque structure ce que dit le support, "
                 "pour qu'elles puissent en parler.</p>",
             ),
-            _paragraph(
+            paragraph(
                 "<p>Deux précautions : régler d'abord les problèmes techniques, pour ne pas "
                 "promettre un lieu qui ne fonctionne pas ; et adapter les supports aux personnes "
                 "qui apprennent le français (le centre ressources savoyard forme à cela).</p>"

@@ -4,8 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
+from wagtail.rich_text import RichText
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+# Stream values written by code (the site's set-up and the demo), in the blocks' own shape.
+def paragraph(html: str) -> tuple:
+    return ("paragraph", RichText(html))
+
+
+def heading(text: str) -> tuple:
+    return ("heading", {"text": text, "level": "h2"})
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -91,3 +101,31 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         template = "components/blocks/body.html"
+
+
+class RetentionListBlock(blocks.StaticBlock):
+    """What the site keeps and for how long, read from the limits the code applies each time the
+    page is shown: the privacy page cannot drift from what `purge_personal_data` does."""
+
+    def get_context(self, value, parent_context=None):
+        # Imported here: the rules come from every app, whose models import these blocks.
+        from website.privacy_services import retention_rules
+
+        context = super().get_context(value, parent_context)
+        context["rules"] = retention_rules()
+        return context
+
+    class Meta:
+        label = _("Durées de conservation")
+        admin_text = _(
+            "La liste de ce que le site conserve et pendant combien de temps, "
+            "tenue à jour automatiquement."
+        )
+        icon = "list-ul"
+        template = "components/blocks/retention_list.html"
+
+
+class StandardBodyBlock(BodyBlock):
+    """The body of a standard page: the shared blocks, and the list of retention limits."""
+
+    retention = RetentionListBlock()

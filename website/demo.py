@@ -7,10 +7,10 @@ in Relais's own words. Idempotent: content someone has edited since is left alon
 from django.contrib.auth import get_user_model
 
 from wagtail.models import Site
-from wagtail.rich_text import RichText
 
+from website.blocks import heading, paragraph
 from website.models import HomePage, NetworkSettings, StandardPage
-from website.privacy_services import retention_rules
+from website.setup import PRIVACY_SLUG
 
 DEMO_PASSWORD = "relais-demo"
 
@@ -30,32 +30,24 @@ HOME_INTRO = (
 )
 
 
-def _paragraph(html: str) -> tuple:
-    return ("paragraph", RichText(html))
-
-
-def _heading(text: str) -> tuple:
-    return ("heading", {"text": text, "level": "h2"})
-
-
 STANDARD_PAGE_CONTENT = {
     "a-propos": (
         "Relais est la plateforme commune d'un réseau local d'inclusion numérique.",
         [
-            _paragraph(
+            paragraph(
                 "<p>Le réseau est né du Transistor, un incubateur de projets d'inclusion numérique mené pendant "
                 "deux ans autour de Chambéry avec l'accompagnement du pôle numérique de l'association Agate. "
                 "Une résidence pour personnes âgées, un CCAS, un centre social, une régie de quartier et "
                 "l'intercommunalité y ont construit ensemble leurs ateliers et leurs permanences.</p>"
             ),
-            _heading("Pourquoi une plateforme commune"),
-            _paragraph(
+            heading("Pourquoi une plateforme commune"),
+            paragraph(
                 "<p>Lors de la journée bilan du 9 mai 2023, les structures ont demandé un wiki qui dure et que "
                 "chacun peut enrichir, un agenda partagé, une veille des financements et un lieu où garder la "
                 "mémoire des journées bilan. Relais rassemble ces outils en un seul site.</p>"
             ),
-            _heading("Pour qui"),
-            _paragraph(
+            heading("Pour qui"),
+            paragraph(
                 "<ul><li>Les habitants, qui cherchent un lieu d'aide au numérique ouvert près de chez eux.</li>"
                 "<li>Les professionnels et bénévoles des structures, qui orientent, publient et partagent.</li>"
                 "<li>L'équipe d'animation du réseau, qui coordonne et documente.</li></ul>"
@@ -65,44 +57,39 @@ STANDARD_PAGE_CONTENT = {
     "mentions-legales": (
         "Qui publie ce site et qui l'héberge.",
         [
-            _heading("Éditeur"),
-            _paragraph(
+            heading("Éditeur"),
+            paragraph(
                 "<p>Ce site est publié par le réseau Relais, coordonné par son équipe d'animation. Les contenus "
                 "de chaque structure sont publiés sous sa responsabilité.</p>"
             ),
-            _heading("Hébergement"),
-            _paragraph(
+            heading("Hébergement"),
+            paragraph(
                 "<p>Les coordonnées de l'hébergeur sont à renseigner par l'administrateur du site avant sa mise "
                 "en ligne.</p>"
             ),
-            _heading("Réutilisation"),
-            _paragraph(
+            heading("Réutilisation"),
+            paragraph(
                 "<p>Sauf mention contraire, les données des lieux de médiation numérique sont publiées selon le "
                 "standard national et réutilisables sous Licence Ouverte (Etalab 2.0).</p>"
             ),
         ],
     ),
-    # Built when seeded, from the limits the code applies (website.privacy_services).
-    "donnees-personnelles": (
-        "Ce que Relais garde sur les personnes, pourquoi, et pendant combien de temps.",
-        lambda: _privacy_body(),
-    ),
     "accessibilite": (
         "Relais s'engage à rendre son site accessible, conformément à l'article 47 de la loi n° 2005-102.",
         [
-            _heading("État de conformité"),
-            _paragraph(
+            heading("État de conformité"),
+            paragraph(
                 "<p>Le site n'a pas encore fait l'objet d'un audit de conformité au RGAA : il est donc déclaré "
                 "<b>non conforme</b> tant que cet audit n'a pas eu lieu. Chaque page est vérifiée "
                 "automatiquement (axe-core) à chaque modification du code, sur téléphone et sur ordinateur.</p>"
             ),
-            _heading("Retour d'information et contact"),
-            _paragraph(
+            heading("Retour d'information et contact"),
+            paragraph(
                 "<p>Si vous n'arrivez pas à accéder à un contenu ou à un service, contactez l'équipe d'animation "
                 "du réseau : elle vous proposera une autre façon d'y accéder.</p>"
             ),
-            _heading("Voies de recours"),
-            _paragraph(
+            heading("Voies de recours"),
+            paragraph(
                 "<p>Si vous n'obtenez pas de réponse satisfaisante, vous pouvez saisir le Défenseur des droits "
                 "(formulaire en ligne, délégué dans votre région, ou courrier gratuit : Défenseur des droits, "
                 "Libre réponse 71120, 75342 Paris CEDEX 07).</p>"
@@ -110,46 +97,6 @@ STANDARD_PAGE_CONTENT = {
         ],
     ),
 }
-
-
-def _privacy_body() -> list:
-    rules = "".join(rule.as_html() for rule in retention_rules())
-    return [
-        _heading("Habitants : rien à créer, rien à accepter"),
-        _paragraph(
-            "<p>Pour chercher un lieu, lire l'agenda, les ressources ou la veille, personne n'a "
-            "besoin de compte. Le site ne mesure pas son audience et ne contient ni publicité ni "
-            "bouton de réseau social.</p>"
-        ),
-        _heading("Deux cookies, tous deux indispensables"),
-        _paragraph(
-            "<p>Le cookie <b>csrftoken</b> empêche un autre site d'envoyer un formulaire à votre "
-            "place ; il ne contient aucune information sur vous. Le cookie <b>sessionid</b> garde "
-            "un partenaire connecté, ou affiche à un visiteur la confirmation du formulaire qu'il "
-            "vient d'envoyer. Aucun autre cookie n'est déposé : c'est pourquoi le site ne vous "
-            "demande pas votre consentement.</p>"
-        ),
-        _paragraph(
-            "<p>La carte de l'annuaire affiche des fonds de carte OpenStreetMap : pour les "
-            "charger, votre navigateur s'adresse à leurs serveurs, qui voient donc votre adresse "
-            "IP. L'annuaire reste utilisable sans la carte.</p>"
-        ),
-        _heading("Ce que le site conserve, et combien de temps"),
-        _paragraph(f"<ul>{rules}</ul>"),
-        _paragraph(
-            "<p>Une tâche automatique efface chaque heure ce qui a dépassé sa durée. Aucune de "
-            "ces données n'est vendue ni transmise à qui que ce soit.</p>"
-        ),
-        _heading("Vos droits"),
-        _paragraph(
-            "<p>Avec un compte, « Mon espace » permet de télécharger toutes vos données (un "
-            "fichier JSON) et de supprimer votre compte ; vos contributions restent alors en "
-            "ligne sous le nom « ancien membre ». Sans compte, chaque message d'alerte contient "
-            "un lien de désabonnement. Pour toute autre demande (accès, rectification, "
-            "suppression), écrivez à l'équipe d'animation du réseau ; vous pouvez aussi saisir "
-            "la CNIL.</p>"
-        ),
-    ]
 
 
 def seed(*, home: HomePage, log) -> None:
@@ -165,8 +112,12 @@ def seed(*, home: HomePage, log) -> None:
         if not page.body:
             page.intro = intro
             page.search_description = intro
-            page.body = body() if callable(body) else body
+            page.body = body
             page.save_revision().publish()
+    # Set up with its text as a draft for the network to review: the demo publishes it.
+    privacy = StandardPage.objects.child_of(home).get(slug=PRIVACY_SLUG)
+    if not privacy.live:
+        privacy.get_latest_revision().publish()
     for username in _seed_accounts():
         log(f"Compte de démonstration : {username} / {DEMO_PASSWORD}")
 

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from website.discovery import contributions
@@ -51,17 +50,6 @@ class Retention:
     why: str
     how_long: str
     purge: Callable[[datetime], int] | None = None
-
-    def as_html(self) -> str:
-        """One item of the privacy page's list."""
-        return format_html(
-            "<li><b>{}</b>. {} : {}. {} : {}.</li>",
-            self.what,
-            _("Pourquoi"),
-            self.why,
-            _("Combien de temps"),
-            self.how_long,
-        )
 
 
 def iso(moment) -> str | None:

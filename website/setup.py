@@ -19,6 +19,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from website.blocks import heading, paragraph
 from website.models import HomePage, StandardPage
 
 FACILITATORS = "Animateurs"
@@ -32,6 +33,8 @@ STANDARD_PAGES = [
     ("donnees-personnelles", "Données personnelles"),
     ("accessibilite", "Déclaration d'accessibilité"),
 ]
+PRIVACY_SLUG = "donnees-personnelles"
+PRIVACY_INTRO = "Ce que Relais garde sur les personnes, pourquoi, et pendant combien de temps."
 
 
 def ensure_wagtail_roots() -> None:
@@ -144,9 +147,12 @@ def setup(*, home: HomePage) -> None:
         if not StandardPage.objects.child_of(home).filter(slug=slug).exists():
             # Drafts: a legal notice or an accessibility statement says what only the network
             # can say. The footer links to them once someone writes and publishes them.
-            page = home.add_child(
-                instance=StandardPage(title=title, slug=slug, show_in_menus=False, live=False)
-            )
+            page = StandardPage(title=title, slug=slug, show_in_menus=False, live=False)
+            if slug == PRIVACY_SLUG:
+                # Everything on it is known to the code; the network reviews it and publishes.
+                page.intro = page.search_description = PRIVACY_INTRO
+                page.body = privacy_body()
+            home.add_child(instance=page)
             page.save_revision()
 
 
@@ -163,3 +169,44 @@ def _grant_collection(group: Group, collection: Collection) -> None:
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=collection, permission=permission
                 )
+
+
+def privacy_body() -> list:
+    """The privacy page as set up: what is generic to any Relais site, and the live list of
+    retention limits (a block that reads them from the code each time it is shown)."""
+    return [
+        heading("Habitants : rien à créer, rien à accepter"),
+        paragraph(
+            "<p>Pour chercher un lieu, lire l'agenda, les ressources ou la veille, personne n'a "
+            "besoin de compte. Le site ne mesure pas son audience et ne contient ni publicité ni "
+            "bouton de réseau social.</p>"
+        ),
+        heading("Deux cookies, tous deux indispensables"),
+        paragraph(
+            "<p>Le cookie <b>csrftoken</b> empêche un autre site d'envoyer un formulaire à votre "
+            "place ; il ne contient aucune information sur vous. Le cookie <b>sessionid</b> garde "
+            "un partenaire connecté, ou affiche à un visiteur la confirmation du formulaire qu'il "
+            "vient d'envoyer. Aucun autre cookie n'est déposé : c'est pourquoi le site ne vous "
+            "demande pas votre consentement.</p>"
+        ),
+        paragraph(
+            "<p>La carte de l'annuaire affiche des fonds de carte OpenStreetMap : pour les "
+            "charger, votre navigateur s'adresse à leurs serveurs, qui voient donc votre adresse "
+            "IP. L'annuaire reste utilisable sans la carte.</p>"
+        ),
+        heading("Ce que le site conserve, et combien de temps"),
+        ("retention", None),
+        paragraph(
+            "<p>Une tâche automatique efface chaque heure ce qui a dépassé sa durée. Aucune de "
+            "ces données n'est vendue ni transmise à qui que ce soit.</p>"
+        ),
+        heading("Vos droits"),
+        paragraph(
+            "<p>Avec un compte, « Mon espace » permet de télécharger toutes vos données (un "
+            "fichier JSON) et de supprimer votre compte ; vos contributions restent alors en "
+            "ligne sous le nom « ancien membre ». Sans compte, chaque message d'alerte contient "
+            "un lien de désabonnement. Pour toute autre demande (accès, rectification, "
+            "suppression), écrivez à l'équipe d'animation du réseau ; vous pouvez aussi saisir "
+            "la CNIL.</p>"
+        ),
+    ]

@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from website.blocks import BodyBlock
+from website.blocks import StandardBodyBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -108,7 +108,7 @@ class StandardPage(BasePage):
     """À propos, mentions légales, données personnelles, accessibilité…"""
 
     intro = models.TextField(_("chapeau"), blank=True, max_length=500)
-    body = StreamField(BodyBlock(), verbose_name=_("contenu"), blank=True)
+    body = StreamField(StandardBodyBlock(), verbose_name=_("contenu"), blank=True)
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*BasePage.search_fields, index.SearchField("intro"), index.SearchField("body")]
