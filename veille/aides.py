@@ -444,6 +444,20 @@ class _DryRun(Exception):
     pass
 
 
+def _import_record(raw, outcome: Outcome, context: dict, parent: VeilleIndexPage) -> None:
+    try:
+        record = read_record(raw, outcome, context)
+        with transaction.atomic():
+            save_record(record, outcome, parent)
+    except RecordRefused as reason:
+        outcome.skip(_("Ignoré : %(reason)s") % {"reason": reason})
+    except ValidationError as error:
+        outcome.skip(_("Ignoré : %(reason)s") % {"reason": " ; ".join(error.messages)})
+    except DatabaseError:
+        # Its savepoint is rolled back: the others go on.
+        outcome.skip(_("Ignoré : la base de données a refusé une de ses valeurs."))
+
+
 def import_aides(source: str, *, dry_run: bool = False) -> ImportReport:
     """Read and save every record of `source`; the report says what happened to each."""
     report = ImportReport(source=source, dry_run=dry_run)
@@ -451,30 +465,20 @@ def import_aides(source: str, *, dry_run: bool = False) -> ImportReport:
     if parent is None:
         raise SourceRefused(_("La page « Veille financements » n'existe pas : lancez setup_site."))
     context = {"theme_slugs": set(Theme.objects.values_list("slug", flat=True))}
-    try:
-        with transaction.atomic():
-            for page_number, records in pages(source, report):
+    for page_number, records in pages(source, report):
+        # One transaction per page of the API: no write lock is held while the next page is
+        # fetched, and what a page saved stays when a later page is refused (records are found
+        # again by their id, so the next run completes the import without duplicates).
+        try:
+            with transaction.atomic():
                 for index, raw in enumerate(records, start=1):
                     where = _("page %(page)s, enregistrement %(index)s") % {
                         "page": page_number,
                         "index": index,
                     }
-                    outcome = report.outcome(where)
-                    try:
-                        record = read_record(raw, outcome, context)
-                        with transaction.atomic():
-                            save_record(record, outcome, parent)
-                    except RecordRefused as reason:
-                        outcome.skip(_("Ignoré : %(reason)s") % {"reason": reason})
-                    except ValidationError as error:
-                        outcome.skip(
-                            _("Ignoré : %(reason)s") % {"reason": " ; ".join(error.messages)}
-                        )
-                    except DatabaseError:
-                        # Its savepoint is rolled back: the others go on.
-                        outcome.skip(_("Ignoré : la base de données a refusé une de ses valeurs."))
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+                    _import_record(raw, report.outcome(where), context, parent)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
     return report

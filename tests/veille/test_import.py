@@ -157,3 +157,17 @@ def test_next_links_that_leave_the_folder_or_loop_are_not_followed(veille, tmp_p
     assert report.count("created") == 2
     assert "déjà lue" in " ".join(report.notes)
     assert "hors du dossier" in " ".join(import_aides(str(tmp_path / "c.json")).notes)
+
+
+def test_each_page_is_saved_as_it_is_read_so_a_refused_page_loses_none_before(veille, tmp_path):
+    (tmp_path / "a.json").write_text(
+        json.dumps({"results": [{"id": 1, "name": "Un"}], "next": "b.json"})
+    )
+    (tmp_path / "b.json").write_text("{pas du json")
+    with pytest.raises(CommandError, match="n'est pas du JSON lisible"):
+        run(str(tmp_path / "a.json"))
+    assert list(AppelPage.objects.values_list("source_id", flat=True)) == ["1"]
+    (tmp_path / "b.json").write_text(json.dumps({"results": [{"id": 2, "name": "Deux"}]}))
+    report = import_aides(str(tmp_path / "a.json"))
+    assert (report.count("unchanged"), report.count("created")) == (1, 1)
+    assert AppelPage.objects.count() == 2
