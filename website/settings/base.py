@@ -20,6 +20,7 @@ from .environment import (
     env_str,
     env_url,
 )
+from .services import cache_from_environment, media_storage_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("RELAIS_DATA_DIR", str(BASE_DIR / "var")))
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "website.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached page for an anonymous visitor costs one cache read.
+    "website.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +86,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the French "locked out" page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Anonymous pages kept in the cache at most this long (website/page_cache.py); 0 switches off.
+RELAIS_PAGE_CACHE_SECONDS = env_int("RELAIS_PAGE_CACHE_SECONDS", 300, minimum=0)
 
 ROOT_URLCONF = "website.urls"
 WSGI_APPLICATION = "website.wsgi.application"
@@ -128,26 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The embedded default is the database cache: shared by every process and server that shares
-# the database, so rate limits hold across workers. REDIS_URL switches to Redis.
-REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "relais",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "relais_cache",
-            "KEY_PREFIX": "relais",
-            # Django culls the table past 300 entries by default, which would wipe rate-limit counts.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
-    }
+# the database, so rate limits hold across workers. CACHE_URL=redis://… switches to Redis.
+CACHES = {"default": cache_from_environment()}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "static_collected")))
@@ -156,10 +144,11 @@ STATICFILES_DIRS = [
     # Third-party front-end libraries come from Python packages, never copied into the repo.
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
 ]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploads in MEDIA_ROOT, or on S3-compatible storage with MEDIA_STORAGE_URL=s3://…
+_MEDIA_STORAGE, MEDIA_URL = media_storage_from_environment("/media/")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -44,8 +44,11 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Secure-sessionid"
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
 
+# Static files under names that hold a hash of their content, each beside its .gz and .br:
+# WhiteNoise serves them compressed and, the name changing with the content, cached for ten
+# years ("immutable"); a file without a hash in its name is cached for a minute.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 - the media storage chosen in base.py
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
