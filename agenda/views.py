@@ -308,13 +308,20 @@ def structure_ics(page, request, slug):
 
 
 def event_ics(event, request):
+    now = timezone.now()
     events = selectors.public_events().filter(pk=event.pk)
+    version, last_modified = selectors.feed_state(events, now)
     # The event's own file carries its whole series, whatever the feed window.
-    return calendar_response(
-        selectors.feed_events(timezone.now(), events=events, whole=True),
-        request=request,
-        name=event.title,
-        filename=f"{event.slug}.ics",
+    return conditional_feed(
+        request,
+        version=("event", event.pk, version),
+        last_modified=last_modified,
+        render=lambda: calendar_response(
+            selectors.feed_events(now, events=events, whole=True),
+            request=request,
+            name=event.title,
+            filename=f"{event.slug}.ics",
+        ),
     )
 
 

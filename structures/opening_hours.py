@@ -51,6 +51,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from website import page_cache
+
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
 MAX_LENGTH = 1000
@@ -385,6 +387,8 @@ def status(value: str | None, *, at: datetime | None = None) -> OpeningStatus:
             if next_change
             else _("Fermé")
         )
+    # A cached page showing this status expires when it changes.
+    page_cache.changes_at(next_change)
     return OpeningStatus(state, label, next_change, comment)
 
 

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from website import page_cache
+
 PARIS = ZoneInfo("Europe/Paris")
 CLOSING_DAYS = 30
 
@@ -49,6 +51,8 @@ def call_status(
     closing = closes_at(deadline, deadline_time)
     if closing is not None and now >= closing:
         return CallStatus.CLOSED
+    # The other changes fall at midnight, when a cached page expires anyway.
+    page_cache.changes_at(closing)
     today, _clock = paris_now(now)
     if opening is not None and opening > today:
         return CallStatus.UPCOMING

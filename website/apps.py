@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class WebsiteConfig(AppConfig):
     name = "website"
     verbose_name = "Site"
+
+    def ready(self):
+        from website import page_cache
+
+        # Here rather than in the middleware: management commands (imports) write content too.
+        page_cache.connect()

@@ -37,6 +37,10 @@ class AgendaPage(RoutablePageMixin, IndexPage):
     class Meta:
         verbose_name = _("agenda")
 
+    def cache_expires_at(self, now):
+        """A cached view of the agenda turns when any session starts or ends (website.page_cache)."""
+        return next_occurrence_change(Occurrence.objects.all(), now)
+
     # Views import the selectors, which import these models: hence the imports in each route.
     @path("")
     def listing(self, request):
@@ -269,6 +273,10 @@ class EventPage(RoutablePageMixin, TermsMixin, BasePage):
     def is_cancelled(self) -> bool:
         return self.status == Status.CANCELLED
 
+    def cache_expires_at(self, now):
+        """A cached event page turns when one of its sessions starts or ends (website.page_cache)."""
+        return next_occurrence_change(self.occurrences.all(), now)
+
     @path("")
     def detail(self, request):
         from agenda import views
@@ -370,3 +378,19 @@ class Occurrence(models.Model):
     @property
     def day(self):
         return timezone.localtime(self.start).date()
+
+
+def next_occurrence_change(occurrences, now):
+    """The next start or end of a session among `occurrences`, None if none is to come.
+
+    Listings keep a session until its end has passed (`end >= now`): a moment equal to now
+    counts, so that a page rendered at that very moment is not kept.
+    """
+    moments = (
+        occurrences.filter(**{f"{field}__gte": now})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .first()
+        for field in ("start", "end")
+    )
+    return min(filter(None, moments), default=None)

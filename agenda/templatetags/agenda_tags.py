@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from agenda import selectors
 from agenda.models import AgendaPage, Status
+from website import page_cache
 from website.queries import without_restricted
 from website.sections import home_section
 
@@ -12,13 +13,20 @@ register = template.Library()
 HOME_LIMIT = 8
 
 
+def _shown(occurrences) -> list:
+    """The sessions a block shows; a cached page showing them turns when one starts or ends."""
+    occurrences = list(occurrences)
+    page_cache.changes_at(*(moment for o in occurrences for moment in (o.start, o.end)))
+    return occurrences
+
+
 @register.inclusion_tag("components/home_section.html", takes_context=True)
 def events_this_week(context):
     return home_section(
         context,
         AgendaPage,
         heading=_("Cette semaine dans le réseau"),
-        items=list(selectors.this_week(timezone.now())[:HOME_LIMIT]),
+        items=_shown(selectors.this_week(timezone.now())[:HOME_LIMIT]),
         item_template="agenda/components/occurrence.html",
     )
 
@@ -49,7 +57,7 @@ def place_events(context, place, limit=5):
     """A place's next sessions, for the LieuPage template (structures never imports agenda)."""
     request = context.get("request")
     events = selectors.public_events().filter(place=place)
-    items = list(selectors.upcoming(timezone.now(), limit, events=events))
+    items = _shown(selectors.upcoming(timezone.now(), limit, events=events))
     return {"request": request, "items": items, "feeds": _place_feeds(request, place)}
 
 
@@ -58,7 +66,7 @@ def structure_events(context, structure, limit=5):
     """A structure's next sessions, for the StructurePage template."""
     request = context.get("request")
     events = selectors.public_events().descendant_of(structure)
-    items = list(selectors.upcoming(timezone.now(), limit, events=events))
+    items = _shown(selectors.upcoming(timezone.now(), limit, events=events))
     return {"request": request, "items": items, "feeds": _structure_feeds(request, structure)}
 
 

@@ -24,7 +24,7 @@ from wagtail.search import index
 
 from structures.models import Vocabulary
 from structures.models.pages import TermsMixin, terms_form
-from veille.status import CallStatus, call_status, closes_at
+from veille.status import PARIS, CallStatus, call_status, closes_at, paris_now
 from website.models import BasePage, IndexPage
 from website.models.pages import RICH_TEXT_FEATURES
 
@@ -42,6 +42,18 @@ class VeilleIndexPage(RoutablePageMixin, IndexPage):
 
     class Meta:
         verbose_name = _("veille financements")
+
+    def cache_expires_at(self, now: datetime) -> datetime | None:
+        """Listings drop a call when its deadline's time passes: a cached one turns then
+        (website.page_cache; deadlines without a time pass at midnight, when it turns anyway)."""
+        today, clock = paris_now(now)
+        moment = (
+            AppelPage.objects.filter(deadline=today, deadline_time__gte=clock)
+            .order_by("deadline_time")
+            .values_list("deadline_time", flat=True)
+            .first()
+        )
+        return datetime.combine(today, moment, tzinfo=PARIS) if moment else None
 
     # Views import the selectors, which import these models: hence the imports in each route.
     @path("")

@@ -11,6 +11,9 @@ SECRET_KEY = "test-only-key-not-for-production-0123456789-abcdefghijklmnopqrstuv
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off, so that query counts and pages of other tests are their own; tests/website/test_page_cache.py
+# switches it on.
+RELAIS_PAGE_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="relais-test-media-"))

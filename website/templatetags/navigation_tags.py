@@ -2,6 +2,7 @@ from django import template
 
 from wagtail.models import Site
 
+from website import page_cache
 from website.models import HomePage, NetworkSettings, StandardPage
 from website.queries import without_restricted
 from website.setup import STANDARD_PAGES
@@ -13,8 +14,10 @@ register = template.Library()
 
 def _home_for(request) -> HomePage | None:
     site = Site.find_for_request(request) if request else None
-    root = site.root_page if site else None
-    return root.specific if root is not None else HomePage.objects.first()
+    if site is None:
+        return HomePage.objects.first()
+    # The navigation and the footer both need it, on every page.
+    return page_cache.memoize(request, f"home:{site.pk}", lambda: site.root_page.specific)
 
 
 @register.inclusion_tag("components/main_navigation.html", takes_context=True)
@@ -23,9 +26,17 @@ def main_navigation(context):
     request = context.get("request")
     home = _home_for(request)
     current = context.get("page")
+    # The home page may have thousands of children (standard pages, a big network): one
+    # reading per content change in each process, not one query per request.
     sections = (
-        without_restricted(home.get_children().live().in_menu()).only(
-            "id", "title", "url_path", "path"
+        page_cache.memoize(
+            request,
+            f"navigation:{home.pk}",
+            lambda: list(
+                without_restricted(home.get_children().live().in_menu()).only(
+                    "id", "title", "url_path", "path"
+                )
+            ),
         )
         if home
         else []
@@ -45,9 +56,15 @@ def site_footer(context):
     # The pages setup_site creates (about, legal notice, personal data, accessibility), not
     # every standard page under the home page: there may be thousands.
     legal_pages = (
-        without_restricted(
-            home.get_children().live().type(StandardPage).filter(slug__in=LEGAL_SLUGS)
-        ).only("id", "title", "url_path")
+        page_cache.memoize(
+            request,
+            f"footer:{home.pk}",
+            lambda: list(
+                without_restricted(
+                    home.get_children().live().type(StandardPage).filter(slug__in=LEGAL_SLUGS)
+                ).only("id", "title", "url_path")
+            ),
+        )
         if home
         else []
     )

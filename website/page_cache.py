@@ -1,0 +1,345 @@
+"""Whole-response cache of the public pages anonymous visitors read.
+
+What makes it correct:
+
+- One generation token in the shared cache names the state of the content. Every write to the
+  database that is not bookkeeping (sessions, login throttling, task results, the cache table
+  itself…) replaces it, whatever wrote: a page published, moved or deleted, a snippet, a
+  membership, a comment hidden by `QuerySet.update()`, an import's `bulk_create`. The writes are
+  seen at the SQL level (an execute wrapper on every connection), so no dependency between a
+  page and what it shows has to be declared, and none can be forgotten. Inside a transaction
+  the token is replaced again once it commits: a request rendered between the write and the
+  commit would otherwise be stored under the new token with the old content.
+- A cached page also expires at the first moment its content changes with the clock alone:
+  the next midnight in Paris by default ("cette semaine", "aujourd'hui", deadlines by day), the
+  earliest moment reported with `changes_at()` while it rendered (a place opening or closing, a
+  session ending, a call closing at a given time), a page type's `cache_expires_at(now)`, and
+  at most `RELAIS_PAGE_CACHE_SECONDS` after it was stored.
+- Only what cannot differ between visitors is shared: GET/HEAD of a Wagtail page, by a request
+  without a session cookie (so never a signed-in person, nor a visitor with flash messages), a
+  200 answer that sets no cookie and carries no CSRF token, of a page without view
+  restrictions. The rest goes through untouched, with no cache read at all.
+
+Each process keeps the bodies it served last (a bounded local layer) but checks the shared
+generation token on every request, so several gunicorn workers or servers never disagree for
+longer than a write takes to commit. `X-Cache: hit|miss` says what happened.
+"""
+
+import contextvars
+import hashlib
+import re
+import uuid
+from collections import OrderedDict
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
+
+from wagtail import hooks
+
+PARIS = ZoneInfo("Europe/Paris")
+GENERATION_KEY = "page-cache:generation"
+# Before "ratelimit…" and the other keys in the database cache's order, so that its cull (the
+# first third of the keys, alphabetically) drops pages before rate-limit counts.
+ENTRY_PREFIX = "page-cache:entry:"
+LOCAL_ENTRIES = 128
+# Headers the outer middleware add to every answer, fresh each time (the CSP carries the
+# request's nonce), and those that must never be replayed to another visitor.
+UNSTORED_HEADERS = {
+    "content-security-policy",
+    "permissions-policy",
+    "cross-origin-resource-policy",
+    "set-cookie",
+    "x-cache",
+}
+# Tables written while serving or by bookkeeping, never shown on a public page. Matched as
+# prefixes of the table name; the database cache's own tables are added from the settings.
+BOOKKEEPING_TABLES = (
+    "django_session",
+    "axes_",
+    "django_tasks",
+    "wagtailadmin_editingsession",
+    "wagtailsearch_",
+    "modelsearch_",
+    "ressources_visit",
+)
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|TRUNCATE(?:\s+TABLE)?)\s+"?([\w.]+)"?',
+    re.IGNORECASE,
+)
+# A sign-in records its time on the account: not something a public page shows.
+_LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.IGNORECASE)
+
+# key → (generation token, expires, stored at, (status, headers, body)), as in the shared cache.
+_local: OrderedDict[str, tuple] = OrderedDict()
+_memo: dict[str, tuple[str, object]] = {}
+_changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "relais_page_changes", default=None
+)
+
+
+# --- Generation ----------------------------------------------------------------------------
+
+
+def generation() -> str:
+    """The current generation token, created when the cache has none (empty or culled)."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        token = bump()
+    return token
+
+
+def bump() -> str:
+    """Invalidate every cached page: a new token, never a counter (no lost increment)."""
+    token = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, token, None)
+    return token
+
+
+def _cache_tables() -> tuple[str, ...]:
+    return tuple(
+        config["LOCATION"]
+        for config in settings.CACHES.values()
+        if config.get("BACKEND", "").endswith("DatabaseCache")
+    )
+
+
+def _shows_on_pages(sql: str) -> bool:
+    match = _WRITE.match(sql)
+    if match is None:
+        return False
+    table = match.group(1).lower()
+    if table.startswith(BOOKKEEPING_TABLES) or table in _cache_tables():
+        return False
+    return not _LAST_LOGIN.match(sql)
+
+
+def _bump_after_write(connection) -> None:
+    if not connection.in_atomic_block:
+        bump()
+        return
+    # Other connections see the write when it commits: replace the token then, once per
+    # transaction. The list of commit hooks is a new one after each commit or rollback.
+    if getattr(connection, "_relais_page_cache_hooks", None) is not connection.run_on_commit:
+        transaction.on_commit(bump, using=connection.alias)
+        connection._relais_page_cache_hooks = connection.run_on_commit
+    # This connection sees it at once (a request that writes, then renders; a test). A cache
+    # outside the database can be told now; the database cache would write the token inside
+    # the transaction and hold a lock on it until the commit.
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        bump()
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and _shows_on_pages(sql):
+        _bump_after_write(context["connection"])
+    return result
+
+
+def _install(connection, **kwargs) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def _forget_local(**kwargs) -> None:
+    _local.clear()
+    _memo.clear()
+
+
+def memoize(request, key: str, compute):
+    """`compute()`, kept by this process until the next content change (the generation token).
+
+    For what every page shows and no visitor changes: the navigation, the footer. The token
+    is read once per request.
+    """
+    token = getattr(request, "_relais_generation", None) if request is not None else None
+    if token is None:
+        token = generation()
+        if request is not None:
+            request._relais_generation = token
+    found = _memo.get(key)
+    if found is not None and found[0] == token:
+        return found[1]
+    value = compute()
+    _memo[key] = (token, value)
+    return value
+
+
+def _record_page(page, request, serve_args, serve_kwargs):
+    request._relais_served_page = page
+
+
+def connect() -> None:
+    """Called once from the app's `ready()`: management commands write content too."""
+    connection_created.connect(_install, dispatch_uid="relais-page-cache")
+    for connection in connections.all(initialized_only=True):
+        _install(connection)
+    setting_changed.connect(_forget_local, dispatch_uid="relais-page-cache")
+    hooks.register("before_serve_page", _record_page)
+
+
+# --- Expiry --------------------------------------------------------------------------------
+
+
+def next_midnight(now: datetime) -> datetime:
+    """The next midnight in Paris: "aujourd'hui", "cette semaine" and deadlines by day turn."""
+    tomorrow = now.astimezone(PARIS).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=PARIS)
+
+
+def changes_at(*moments: datetime | None) -> None:
+    """Report, while a page renders, moments at which what it shows changes with the clock.
+
+    A no-op outside a response being cached, so selectors and helpers can call it freely.
+    """
+    found = _changes.get()
+    if found is not None:
+        found.extend(moment for moment in moments if moment is not None)
+
+
+def _expires_at(request, now: datetime, reported: list) -> datetime:
+    # A moment before the request began has passed before the page rendered: it shows it.
+    candidates = [
+        now + timedelta(seconds=settings.RELAIS_PAGE_CACHE_SECONDS),
+        next_midnight(now),
+        *(moment for moment in reported if moment >= now),
+    ]
+    declared = getattr(request._relais_served_page, "cache_expires_at", None)
+    if declared is not None:
+        moment = declared(now)
+        if moment is not None and moment >= now:
+            candidates.append(moment)
+    return min(candidates)
+
+
+# --- Middleware ----------------------------------------------------------------------------
+
+
+def _may_read(request) -> bool:
+    return (
+        bool(settings.RELAIS_PAGE_CACHE_SECONDS)
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _may_store(request, response) -> bool:
+    page = getattr(request, "_relais_served_page", None)
+    return (
+        page is not None
+        and request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and b'name="csrfmiddlewaretoken"' not in response.content
+        and not page.get_view_restrictions().exists()
+    )
+
+
+def _key(request) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return ENTRY_PREFIX + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _replay(request, entry: tuple) -> HttpResponse:
+    status, headers, content = entry
+    response = HttpResponse(b"" if request.method == "HEAD" else content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Cache"] = "hit"
+    return _conditional(request, response)
+
+
+def _conditional(request, response: HttpResponse) -> HttpResponse:
+    """A client holding this very copy (a feed reader, a browser revalidating) gets a 304."""
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+def _fresh(stored, token: str, now: float) -> bool:
+    # The time it was stored too: a clock set back (a test travelling in time) must not read
+    # content rendered "later".
+    return stored is not None and stored[0] == token and stored[2] <= now < stored[1]
+
+
+def _lookup(key: str, token: str, now: float) -> tuple | None:
+    local = _local.get(key)
+    if _fresh(local, token, now):
+        _local.move_to_end(key)
+        return local[3]
+    stored = cache.get(key)
+    if not _fresh(stored, token, now):
+        return None
+    _remember(key, stored)
+    return stored[3]
+
+
+def _remember(key: str, stored: tuple) -> None:
+    _local[key] = stored
+    _local.move_to_end(key)
+    while len(_local) > LOCAL_ENTRIES:
+        _local.popitem(last=False)
+
+
+class PageCacheMiddleware:
+    """Placed before the session middleware: a hit costs one shared-cache read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_read(request):
+            return self.get_response(request)
+        key = _key(request)
+        token = request._relais_generation = generation()
+        started = timezone.now()
+        entry = _lookup(key, token, started.timestamp())
+        if entry is not None:
+            return _replay(request, entry)
+        reported: list = []
+        reset = _changes.set(reported)
+        try:
+            response = self.get_response(request)
+        finally:
+            _changes.reset(reset)
+        response["X-Cache"] = "miss"
+        if _may_store(request, response):
+            self._store(request, response, key, token, started, reported)
+            return _conditional(request, response)
+        return response
+
+    def _store(self, request, response, key, token, started, reported) -> None:
+        expires = _expires_at(request, started, reported)
+        seconds = (expires - started).total_seconds()
+        if seconds < 1:
+            return
+        set_response_etag(response)
+        headers = tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNSTORED_HEADERS
+        )
+        stored = (
+            token,
+            expires.timestamp(),
+            started.timestamp(),
+            (response.status_code, headers, response.content),
+        )
+        cache.set(key, stored, int(seconds) + 1)
+        _remember(key, stored)
