@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from website.blocks import StandardBodyBlock
+from website.routing import ChainRoutingMixin
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -89,7 +90,7 @@ class IndexPage(BasePage):
         abstract = True
 
 
-class HomePage(BasePage):
+class HomePage(ChainRoutingMixin, BasePage):
     """The network's front door; each section's block comes from its app's inclusion tag."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)

@@ -1,0 +1,81 @@
+"""Pages are found along their URL in a fixed number of queries, with Wagtail's routing rules."""
+
+import pytest
+
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from agenda.factories import EventPageFactory
+from agenda.models import AgendaPage
+from structures.factories import LieuPageFactory, StructurePageFactory
+from structures.models import StructureIndexPage
+from website.models import HomePage
+
+
+def _route(path: str):
+    request = RequestFactory().get(path)
+    return HomePage.objects.get().route(request, [part for part in path.split("/") if part])
+
+
+def _routing_queries(path: str) -> int:
+    home = HomePage.objects.get()
+    request = RequestFactory().get(path)
+    with CaptureQueriesContext(connection) as captured:
+        home.route(request, [part for part in path.split("/") if part])
+    return len(captured)
+
+
+@pytest.fixture
+def place(home):
+    structure = StructurePageFactory(parent=StructureIndexPage.objects.get(), slug="clef")
+    return LieuPageFactory(parent=structure, slug="piochet")
+
+
+def test_a_place_five_levels_deep_is_found_in_two_queries_like_a_section(place):
+    assert _route("/structures/clef/piochet/").page.specific == place
+    assert _routing_queries("/structures/clef/piochet/") == _routing_queries("/structures/") == 2
+
+
+def test_the_page_found_knows_its_parent_without_another_query(place):
+    found = _route("/structures/clef/piochet/").page
+    with CaptureQueriesContext(connection) as captured:
+        assert found.get_parent().pk == place.get_parent().pk
+    assert len(captured) == 0
+
+
+def test_a_sub_url_of_a_routable_page_reaches_its_view(place):
+    result = _route("/structures/clef/piochet/fiche/")
+    assert result.page.specific == place
+    view, args, kwargs = result.args
+    assert view.__name__ == "fiche"
+
+
+def test_a_routable_page_answers_its_own_sub_url_before_a_child_of_the_same_slug(home):
+    agenda = AgendaPage.objects.get()
+    EventPageFactory(parent=agenda, slug="planning")
+    result = _route("/agenda/planning/")
+    assert result.page.specific == agenda
+    assert result.args[0].__name__ == "planning"
+
+
+def test_a_draft_page_is_not_found_but_its_live_child_is(place):
+    structure = place.get_parent()
+    structure.unpublish()
+    with pytest.raises(Exception) as refused:
+        _route("/structures/clef/")
+    assert refused.typename == "Http404"
+    assert _route("/structures/clef/piochet/").page.specific == place
+
+
+@pytest.mark.parametrize("path", ["/structures/inconnue/", "/structures/clef/piochet/x/y/"])
+def test_an_unknown_path_is_a_404(place, path):
+    with pytest.raises(Exception) as refused:
+        _route(path)
+    assert refused.typename == "Http404"
+
+
+def test_a_place_page_is_served_through_the_whole_stack(client, place):
+    assert client.get("/structures/clef/piochet/").status_code == 200
+    assert client.get("/structures/clef/piochet/fiche/").status_code == 200
+    assert client.get("/structures/clef/absent/").status_code == 404
