@@ -162,7 +162,13 @@ def message(item: Due, lines: list[changes.Line]) -> EmailMultiAlternatives:
         unsubscribe_url=unsubscribe_url(user),
     )
     return mailing.list_email(
-        "ressources/emails/digest", context, to=user.email, footer=footer, html=True
+        "ressources/emails/digest",
+        context,
+        to=user.email,
+        footer=footer,
+        # The window it covers names it: the email a killed run repeats is the same one.
+        key=f"wiki-resume-{item.subscription.pk}-{item.end.isoformat()}",
+        html=True,
     )
 
 

@@ -127,7 +127,11 @@ def _email(result: Digest, page: VeilleIndexPage, now: datetime):
         unsubscribe_label=_("Se désabonner en un clic (votre adresse est effacée)"),
         unsubscribe_url=alert.unsubscribe_url,
     )
-    return mailing.list_email("veille/emails/digest", context, to=alert.email, footer=footer)
+    # One email per alert and day at most (last_sent_on): a repeat the same day is the same email.
+    key = f"veille-alerte-{alert.pk}-{paris_now(now)[0].isoformat()}"
+    return mailing.list_email(
+        "veille/emails/digest", context, to=alert.email, footer=footer, key=key
+    )
 
 
 def send_due_alerts(now: datetime | None = None) -> dict[str, int]:

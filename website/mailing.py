@@ -10,12 +10,14 @@ import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import slugify
 
 from website.accounts import send_account_email
 from website.progress import Progress
@@ -113,11 +115,26 @@ def render_email(template: str, context: dict, *, html: bool = False):
     return subject, text, page
 
 
+def message_id(key: str) -> str:
+    """A Message-ID made from what the email is about, not from the moment it is composed: an
+    email a killed run repeats carries the same one, which mail servers and clients use to
+    drop the copy."""
+    host = urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "localhost"
+    return f"<{slugify(key)}.relais@{host}>"
+
+
 def list_email(
-    template: str, context: dict, *, to: str, footer: Footer, html: bool = False
+    template: str,
+    context: dict,
+    *,
+    to: str,
+    footer: Footer,
+    key: str,
+    html: bool = False,
 ) -> EmailMultiAlternatives:
-    """An email sent to a list: its footer, and the headers that let mail clients offer the
-    one-click unsubscribe (RFC 2369, RFC 8058), which POSTs to `footer.unsubscribe_url`."""
+    """An email sent to a list: its footer, the headers that let mail clients offer the
+    one-click unsubscribe (RFC 2369, RFC 8058), which POSTs to `footer.unsubscribe_url`, and a
+    Message-ID made from `key`, which names this email among all that the list sends."""
     subject, text, page = render_email(template, context | {"footer": footer}, html=html)
     email = EmailMultiAlternatives(
         subject,
@@ -127,6 +144,7 @@ def list_email(
             "List-Unsubscribe": f"<{footer.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
+            "Message-ID": message_id(key),
         },
     )
     if page is not None:

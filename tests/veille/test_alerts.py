@@ -146,6 +146,11 @@ def test_every_digest_unsubscribes_in_one_click_and_deletes_the_address(client, 
     url = link(digest, "desabonner")
     assert digest.extra_headers["List-Unsubscribe"] == f"<http://localhost{url}>"
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    alert = Alert.objects.get()
+    assert (
+        digest.extra_headers["Message-ID"]
+        == f"<veille-alerte-{alert.pk}-2026-10-19.relais@localhost>"
+    )
     assert "Me désabonner" in text(client.get(url))
     assert Alert.objects.exists()
     # A mail client's one-click post: no cookie, no CSRF token.

@@ -74,11 +74,11 @@ class OutboxBackend(BaseEmailBackend):
 
 
 def outbox(folder: Path) -> dict[str, tuple[str, str]]:
-    """(recipient, subject) of every message accepted, by file name."""
+    """(recipient, Message-ID) of every message accepted, by file name."""
     found = {}
     for path in folder.glob("*.eml"):
         message = email.message_from_bytes(path.read_bytes())
-        found[path.name] = (message["To"], str(message["Subject"]))
+        found[path.name] = (message["To"], message["Message-ID"])
     return found
 
 
@@ -301,6 +301,9 @@ def check_deliveries(sent: list[tuple[str, str]], recipients: set[str], *, kille
     repeated = [to for to, count in counts.items() if count > 1]
     assert len(repeated) <= (1 if killed else 0)
     assert all(counts[to] == 2 for to in repeated)
+    # The copy carries the first one's Message-ID, by which mail servers and clients drop it.
+    identities = {(to, message_id) for to, message_id in sent if to in recipients}
+    assert len(identities) == len(recipients)
 
 
 def test_a_killed_digest_run_skips_nobody_and_repeats_at_most_the_email_in_flight(site):

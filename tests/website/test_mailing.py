@@ -266,6 +266,7 @@ def test_a_list_email_carries_its_footer_and_the_one_click_unsubscribe_headers(a
         {"name": "Awa <b>", "lines": [], "start": NOW, "last_day": NOW.date(), "total": 1},
         to="awa@example.org",
         footer=FOOTER,
+        key="wiki-resume-7-2026-10-19T06:00:00+00:00",
         html=True,
     )
     assert email.to == ["awa@example.org"]
@@ -273,7 +274,9 @@ def test_a_list_email_carries_its_footer_and_the_one_click_unsubscribe_headers(a
         "List-Unsubscribe": "<http://localhost/desabonner/cle/>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
+        "Message-ID": "<wiki-resume-7-2026-10-19t0600000000.relais@localhost>",
     }
+    assert email.message()["Message-ID"] == email.extra_headers["Message-ID"]
     assert email.subject == "Relais · wiki : 1 nouveauté dans ce que vous suivez"
     assert email.body.rstrip().endswith(
         "--\nVous recevez ceci parce que vous l'avez demandé.\n"
