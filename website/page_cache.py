@@ -27,10 +27,12 @@ longer than a write takes to commit. `X-Cache: hit|miss` says what happened.
 
 import contextvars
 import hashlib
+import os
 import re
 import uuid
 from collections import OrderedDict
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -81,6 +83,7 @@ _LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.
 # key → (generation token, expires, stored at, (status, headers, body)), as in the shared cache.
 _local: OrderedDict[str, tuple] = OrderedDict()
 _memo: dict[str, tuple[str, object]] = {}
+_where: dict[str, Path | None] = {}
 _changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "relais_page_changes", default=None
 )
@@ -89,8 +92,32 @@ _changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
 # --- Generation ----------------------------------------------------------------------------
 
 
+def _token_file() -> Path | None:
+    """Where the token lives when the cache is the database's and the database a SQLite file.
+
+    That is one machine: a file beside the database, read in microseconds by every worker,
+    spares each cached page a database connection (the cache table is in the database).
+    """
+    if "token_file" not in _where:
+        name = str(settings.DATABASES["default"].get("NAME", ""))
+        on_sqlite_file = (
+            settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+            and "DatabaseCache" in settings.CACHES["default"]["BACKEND"]
+            and not name.startswith("file:")
+            and ":memory:" not in name
+        )
+        _where["token_file"] = Path(name + ".page-generation") if on_sqlite_file else None
+    return _where["token_file"]
+
+
 def generation() -> str:
-    """The current generation token, created when the cache has none (empty or culled)."""
+    """The current generation token, created when there is none (empty or culled cache)."""
+    path = _token_file()
+    if path is not None:
+        try:
+            return path.read_text() or bump()
+        except FileNotFoundError:
+            return bump()
     token = cache.get(GENERATION_KEY)
     if token is None:
         token = bump()
@@ -100,8 +127,21 @@ def generation() -> str:
 def bump() -> str:
     """Invalidate every cached page: a new token, never a counter (no lost increment)."""
     token = uuid.uuid4().hex
-    cache.set(GENERATION_KEY, token, None)
+    path = _token_file()
+    if path is None:
+        cache.set(GENERATION_KEY, token, None)
+        return token
+    # Written beside, then renamed over: a reader sees the old token or the new, whole.
+    written = path.with_name(f"{path.name}.{token}")
+    written.write_text(token)
+    os.replace(written, path)
     return token
+
+
+def _transactional_token() -> bool:
+    """The database cache writes the token inside the transaction (and locks it until the
+    commit): it is replaced at the commit only. Elsewhere it can be replaced at once too."""
+    return _token_file() is None and "DatabaseCache" in settings.CACHES["default"]["BACKEND"]
 
 
 def _cache_tables() -> tuple[str, ...]:
@@ -131,10 +171,8 @@ def _bump_after_write(connection) -> None:
     if getattr(connection, "_relais_page_cache_hooks", None) is not connection.run_on_commit:
         transaction.on_commit(bump, using=connection.alias)
         connection._relais_page_cache_hooks = connection.run_on_commit
-    # This connection sees it at once (a request that writes, then renders; a test). A cache
-    # outside the database can be told now; the database cache would write the token inside
-    # the transaction and hold a lock on it until the commit.
-    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+    # This connection sees it at once (a request that writes, then renders; a test).
+    if not _transactional_token():
         bump()
 
 
@@ -153,6 +191,7 @@ def _install(connection, **kwargs) -> None:
 def _forget_local(**kwargs) -> None:
     _local.clear()
     _memo.clear()
+    _where.clear()
 
 
 def memoize(request, key: str, compute):

@@ -272,6 +272,30 @@ def test_with_the_database_cache_a_write_invalidates_when_it_commits(client, hom
     assert "CLEF de Chantemerle" in fresh(client, structure.url)
 
 
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_on_sqlite_the_token_is_a_file_and_a_hit_reads_no_database(
+    client, structure, database_cache, settings, tmp_path
+):
+    # Only the settings are read: the connection stays the test database's.
+    database = tmp_path / "relais.sqlite3"
+    settings.DATABASES = {
+        "default": {
+            **settings.DATABASES["default"],
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(database),
+        }
+    }
+    cached(client, structure.url)
+    with CaptureQueriesContext(connection) as hit:
+        assert client.get(structure.url)["X-Cache"] == "hit"
+    assert hit.captured_queries == []
+    token = Path(f"{database}.page-generation").read_text()
+    structure.title = "CLEF de Chantemerle"
+    structure.save()
+    assert Path(f"{database}.page-generation").read_text() != token
+    assert "CLEF de Chantemerle" in fresh(client, structure.url)
+
+
 # --- Time ----------------------------------------------------------------------------------------
 
 
