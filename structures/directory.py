@@ -1,13 +1,16 @@
 """The directory of digital spaces: what a resident asks for, and the places that answer it.
 
-Vocabulary filters run in the database; opening hours and distances are computed per place in
-Python on the filtered list (a network has hundreds of places, not millions).
+Vocabulary filters run in the database. Opening hours and distances are computed in Python on
+the filtered places' hours and coordinates only (four columns a row, no page objects); whole
+places are then read for the one page of results shown, so a page costs the same for ten
+places or a department's thousand.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,17 +33,41 @@ WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 MAX_SEARCH_RESULTS = 1000
 
 
-class TermChoiceField(forms.ModelMultipleChoiceField):
-    """Checkboxes for one vocabulary, keyed by the standard's own values so URLs can be shared."""
+class TermChoiceField(forms.MultipleChoiceField):
+    """Checkboxes for one vocabulary, keyed by the standard's own values so URLs can be shared.
+
+    Its terms are read when first needed, or handed over by a form that reads several
+    vocabularies in one query (`use_terms`).
+    """
+
+    widget = forms.CheckboxSelectMultiple
 
     def __init__(self, vocabulary: Vocabulary, label: str):
-        super().__init__(
-            queryset=Term.objects.filter(vocabulary=vocabulary),
-            to_field_name="code",
-            widget=forms.CheckboxSelectMultiple,
-            required=False,
-            label=label,
-        )
+        super().__init__(required=False, label=label)
+        self.vocabulary = vocabulary
+        self._terms: dict[str, Term] | None = None
+        self.choices = self._term_choices
+
+    def __deepcopy__(self, memo):
+        # Each form gets its own copy: its terms, and choices bound to it, not to the class's.
+        result = super().__deepcopy__(memo)
+        result._terms = None
+        result.choices = result._term_choices
+        return result
+
+    def use_terms(self, terms: list[Term]) -> None:
+        self._terms = {term.code: term for term in terms if term.vocabulary == self.vocabulary}
+
+    def terms(self) -> dict[str, Term]:
+        if self._terms is None:
+            self.use_terms(list(Term.objects.filter(vocabulary=self.vocabulary)))
+        return self._terms
+
+    def _term_choices(self) -> list[tuple[str, str]]:
+        return [(code, term.label) for code, term in self.terms().items()]
+
+    def clean(self, value) -> list[Term]:
+        return [self.terms()[code] for code in super().clean(value)]
 
 
 class DirectoryForm(forms.Form):
@@ -83,6 +110,14 @@ class DirectoryForm(forms.Form):
         self.fields["commune"].choices = [("", _("Toutes les communes"))] + [
             (commune, commune) for commune in directory_communes()
         ]
+        term_fields = [
+            field for field in self.fields.values() if isinstance(field, TermChoiceField)
+        ]
+        terms = list(
+            Term.objects.filter(vocabulary__in=[field.vocabulary for field in term_fields])
+        )
+        for term_field in term_fields:
+            term_field.use_terms(terms)
 
     def criteria(self) -> dict:
         """The criteria that validate; the others are shown with their error and left out."""
@@ -128,27 +163,53 @@ class PlaceResult:
 
 @dataclass
 class DirectoryResults:
-    places: list[PlaceResult] = field(default_factory=list)
+    """The matching places' ids, in the order shown, and their distances when sorted by one."""
+
+    ids: list[int] = field(default_factory=list)
+    distances: dict[int, float | None] = field(default_factory=dict)
     sorted_from: str = ""
     notice: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.places)
+        return len(self.ids)
+
+    def page(self, number, *, per_page: int, now: datetime) -> Page:
+        """One page of results, read whole: the page's places with their terms and structure."""
+        shown = Paginator(self.ids, per_page).get_page(number)
+        places = directory_places().in_bulk(list(shown.object_list))
+        shown.object_list = [
+            PlaceResult(
+                page=places[pk],
+                opening=status(places[pk].horaires, at=now),
+                distance_km=self.distances.get(pk),
+            )
+            for pk in shown.object_list
+            if pk in places
+        ]
+        return shown
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    horaires: str
+    latitude: float | None
+    longitude: float | None
 
 
 def _next_weekday(name: str, today: date) -> date:
     return today + timedelta(days=(WEEKDAYS.index(name) - today.weekday()) % 7)
 
 
-def _distance_km(origin: tuple[float, float], page: LieuPage) -> float | None:
-    if page.latitude is None or page.longitude is None:
+def _distance_km(origin: tuple[float, float], row: _Row) -> float | None:
+    if row.latitude is None or row.longitude is None:
         return None
-    return distance_km(origin, (page.latitude, page.longitude))
+    return distance_km(origin, (row.latitude, row.longitude))
 
 
 def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
-    """The places matching a valid DirectoryForm's cleaned data, with their opening status."""
+    """The places matching a valid DirectoryForm's cleaned data, in the order to show them."""
     places = directory_places()
     notice = ""
     for name in ("services", "publics", "accessibilite", "accompagnement"):
@@ -173,38 +234,44 @@ def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
             )
         places = places.filter(pk__in=[page.pk for page in found])
 
-    results = [PlaceResult(page=page, opening=status(page.horaires, at=now)) for page in places]
-    results = _filter_by_opening(results, data, now=now)
-    found_places = _sort_by_distance(results, data.get("code_postal"))
+    rows = [
+        _Row(*values) for values in places.values_list("pk", "horaires", "latitude", "longitude")
+    ]
+    rows = _filter_by_opening(rows, data, now=now)
+    found_places = _sort_by_distance(rows, data.get("code_postal"))
     found_places.notice = found_places.notice or notice
     return found_places
 
 
-def _filter_by_opening(
-    results: list[PlaceResult], data: dict, *, now: datetime
-) -> list[PlaceResult]:
+def _filter_by_opening(rows: list[_Row], data: dict, *, now: datetime) -> list[_Row]:
     when, part = data.get("quand"), data.get("moment") or None
     if when == NOW:
-        return [result for result in results if result.opening.is_open]
-    if when in WEEKDAYS or part:
+        is_open = _per_hours(rows, lambda hours: status(hours, at=now).is_open)
+    elif when in WEEKDAYS or part:
         today = timezone.localtime(now).date()
         day = _next_weekday(when, today) if when in WEEKDAYS else today
-        return [
-            result for result in results if is_open_during(result.page.horaires, day=day, part=part)
-        ]
-    return results
+        is_open = _per_hours(rows, lambda hours: is_open_during(hours, day=day, part=part))
+    else:
+        return rows
+    return [row for row in rows if is_open[row.horaires]]
 
 
-def _sort_by_distance(results: list[PlaceResult], code: str | None) -> DirectoryResults:
+def _per_hours(rows: list[_Row], answer) -> dict[str, bool]:
+    """The answer once per distinct opening hours: many places share theirs."""
+    return {hours: answer(hours) for hours in {row.horaires for row in rows}}
+
+
+def _sort_by_distance(rows: list[_Row], code: str | None) -> DirectoryResults:
+    ids = [row.pk for row in rows]
     if not code:
-        return DirectoryResults(places=results)
+        return DirectoryResults(ids=ids)
     centre = postcode_centre(code)
     if centre is None:
         notice = _(
             "Aucun lieu du réseau n'a le code postal %(code)s : la liste n'est pas triée par distance."
         )
-        return DirectoryResults(places=results, notice=notice % {"code": code})
-    for result in results:
-        result.distance_km = _distance_km(centre, result.page)
-    results.sort(key=lambda result: (result.distance_km is None, result.distance_km or 0))
-    return DirectoryResults(places=results, sorted_from=code)
+        return DirectoryResults(ids=ids, notice=notice % {"code": code})
+    distances = {row.pk: _distance_km(centre, row) for row in rows}
+    # sorted() is stable: places at the same distance keep their alphabetical order.
+    ids.sort(key=lambda pk: (distances[pk] is None, distances[pk] or 0))
+    return DirectoryResults(ids=ids, distances=distances, sorted_from=code)

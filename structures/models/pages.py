@@ -83,8 +83,9 @@ class LieuIndexPage(RoutablePageMixin, IndexPage):
 
         context = super().get_context(request, *args, **kwargs)
         form = DirectoryForm(request.GET or None)
-        results = search_directory(form.criteria(), now=timezone.now())
-        shown = Paginator(results.places, self.per_page).get_page(request.GET.get("page"))
+        now = timezone.now()
+        results = search_directory(form.criteria(), now=now)
+        shown = results.page(request.GET.get("page"), per_page=self.per_page, now=now)
         context.update(
             form=form,
             results=results,
@@ -92,6 +93,7 @@ class LieuIndexPage(RoutablePageMixin, IndexPage):
             # The map shows the page's places: the page stays light on a phone.
             map_places=[marker for result in shown if (marker := result.marker(request))],
             tiles_url=settings.RELAIS_MAP_TILES_URL,
+            exports=self.export_urls(request),
         )
         return context
 
@@ -118,8 +120,9 @@ class LieuIndexPage(RoutablePageMixin, IndexPage):
         response["Content-Disposition"] = f'attachment; filename="{exchange.export_filename(fmt)}"'
         return response
 
-    def export_urls(self) -> dict[str, str]:
-        return {fmt: self.url + self.reverse_subpage(f"export_{fmt}") for fmt in ("csv", "json")}
+    def export_urls(self, request=None) -> dict[str, str]:
+        base = self.get_url(request)
+        return {fmt: base + self.reverse_subpage(f"export_{fmt}") for fmt in ("csv", "json")}
 
 
 class NewsIndexPage(RoutablePageMixin, IndexPage):
