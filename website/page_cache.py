@@ -49,9 +49,9 @@ from wagtail import hooks
 
 PARIS = ZoneInfo("Europe/Paris")
 GENERATION_KEY = "page-cache:generation"
-# Before "ratelimit…" and the other keys in the database cache's order, so that its cull (the
-# first third of the keys, alphabetically) drops pages before rate-limit counts.
-ENTRY_PREFIX = "page-cache:entry:"
+# A digit sorts before "guard:…" and the other keys: the database cache's cull, which drops the
+# first third of the keys in alphabetical order, drops pages before rate-limit counts.
+ENTRY_PREFIX = "0page:"
 LOCAL_ENTRIES = 128
 # Headers the outer middleware add to every answer, fresh each time (the CSP carries the
 # request's nonce), and those that must never be replayed to another visitor.

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction, Site
@@ -256,19 +256,24 @@ def test_a_new_section_shows_in_the_navigation_of_every_page(client, home, struc
     assert "Autre rubrique" in client.get(structure.url).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_with_the_database_cache_a_write_invalidates_when_it_commits(client, home, database_cache):
-    structure = StructurePageFactory(parent=StructureIndexPage.objects.get(), title="CLEF")
+def test_with_the_database_cache_a_write_invalidates_when_it_commits(
+    client, structure, database_cache
+):
     cached(client, structure.url)
     with CaptureQueriesContext(connection) as hit:
         assert client.get(structure.url)["X-Cache"] == "hit"
     # One cache read (the generation): the body comes from the process's own copy.
     assert len(hit.captured_queries) == 1
-    with transaction.atomic():
-        structure.title = "CLEF de Chantemerle"
-        structure.save()
-        # Not committed: a page rendered now would be stored under the old generation.
-        assert client.get(structure.url)["X-Cache"] == "hit"
+    structure.title = "CLEF de Chantemerle"
+    structure.save()
+    # The test's transaction is not committed: others still read the old content, so a page
+    # rendered now must be kept under the old generation.
+    assert client.get(structure.url)["X-Cache"] == "hit"
+    at_commit = [
+        hook for _ids, hook, _robust in connection.run_on_commit if hook is page_cache.bump
+    ]
+    assert len(at_commit) == 1
+    at_commit[0]()  # what the commit runs
     assert "CLEF de Chantemerle" in fresh(client, structure.url)
 
 
