@@ -40,20 +40,24 @@ or refused, and why.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
+import itertools
 import json
 import math
 import re
 import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+import ijson
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -299,19 +303,29 @@ KNOWN_COLUMNS = {*standard.COLUMNS, *V0_COLUMNS, "labels_nationaux"}
 
 @dataclass
 class SourceFile:
-    """A file's records, read and checked as a whole, before anything is written."""
+    """A file's records, checked as a whole before anything is written, read again one by one.
+
+    ``records`` parses the file anew each time it is iterated: an import holds one record at a
+    time, never the whole file (a 10,000-place file costs what a 100-place one does).
+    """
 
     name: str
     format: str  # "csv" or "json"
     columns: set[str]  # the standard's columns present in the file (v0 names translated)
-    records: list[tuple[str, dict[str, Any]]]  # (where, raw record with v1 keys)
+    records: Iterable[tuple[str, dict[str, Any]]]  # (where, raw record with v1 keys)
     shape: str = "v1"  # "v0" when old columns were met
+    count: int = 0  # records in the file (blank CSV lines aside)
+
+
+Opener = Callable[[], BinaryIO]
+READ_SIZE = 64 * 1024
 
 
 def read_path(path: str | Path) -> SourceFile:
     path = Path(path)
     try:
         size = path.stat().st_size
+        path.open("rb").close()
     except OSError as error:
         raise FileRefused(
             _("Impossible de lire le fichier « %(name)s » : %(error)s.")
@@ -319,7 +333,7 @@ def read_path(path: str | Path) -> SourceFile:
         ) from None
     if size > MAX_FILE_SIZE:
         raise FileRefused(_too_big(size))
-    return read_bytes(path.read_bytes(), name=path.name)
+    return _read(lambda: path.open("rb"), path.name)
 
 
 def _too_big(size: int) -> str:
@@ -333,22 +347,20 @@ def read_bytes(data: bytes, *, name: str = "") -> SourceFile:
     """Parses a CSV or JSON file of the standard; FileRefused says in French what is wrong."""
     if len(data) > MAX_FILE_SIZE:
         raise FileRefused(_too_big(len(data)))
-    if b"\x00" in data[:65536]:
+    return _read(lambda: io.BytesIO(data), name)
+
+
+def _read(opener: Opener, name: str) -> SourceFile:
+    with opener() as stream:
+        head = stream.read(65536)
+    if b"\x00" in head:
         raise FileRefused(_not_csv_or_json())
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            _(
-                "Le fichier n’est pas encodé en UTF-8 (octet illisible à la position %(position)s). "
-                "Enregistrez-le en « CSV UTF-8 » ou en JSON UTF-8, puis recommencez."
-            )
-            % {"position": error.start}
-        ) from None
-    stripped = text.lstrip()
-    if not stripped:
+    _check_utf8(opener)
+    first = _first_character(opener)
+    if not first:
         raise FileRefused(_("Le fichier est vide."))
-    source = _read_json(stripped, name) if stripped[0] in "[{" else _read_csv(text, name)
+    head_text = head.decode("utf-8-sig", errors="ignore")
+    source = _read_json(opener, name) if first in "[{" else _read_csv(opener, name, head_text)
     missing = [column for column in standard.REQUIRED_COLUMNS if column not in source.columns]
     if missing:
         raise FileRefused(
@@ -359,6 +371,38 @@ def read_bytes(data: bytes, *, name: str = "") -> SourceFile:
             % {"columns": ", ".join(missing), "required": ", ".join(standard.REQUIRED_COLUMNS)}
         )
     return source
+
+
+def _check_utf8(opener: Opener) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset = 0
+    with opener() as stream:
+        while True:
+            chunk = stream.read(READ_SIZE)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                raise FileRefused(
+                    _(
+                        "Le fichier n’est pas encodé en UTF-8 (octet illisible à la position "
+                        "%(position)s). Enregistrez-le en « CSV UTF-8 » ou en JSON UTF-8, puis "
+                        "recommencez."
+                    )
+                    % {"position": max(0, offset - len(error.object) + len(chunk) + error.start)}
+                ) from None
+            if not chunk:
+                return
+            offset += len(chunk)
+
+
+def _first_character(opener: Opener) -> str:
+    """The file's first character that is not blank (after a BOM), "" for a blank file."""
+    with io.TextIOWrapper(opener(), encoding="utf-8-sig") as text:
+        while chunk := text.read(65536):
+            stripped = chunk.lstrip()
+            if stripped:
+                return stripped[0]
+    return ""
 
 
 def _not_csv_or_json() -> str:
@@ -388,36 +432,119 @@ def _v1_keys(raw: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     return record, old
 
 
-def _read_json(text: str, name: str) -> SourceFile:
+class _Records:
+    """The records of a file, parsed anew at each iteration."""
+
+    def __init__(self, parse: Callable[[], Iterator[tuple[str, dict[str, Any]]]]):
+        self.parse = parse
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        return self.parse()
+
+
+# Records of the standard hold lists at most: deeper nesting is a hostile or broken file.
+MAX_JSON_DEPTH = 16
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _json_values(stream: BinaryIO) -> Iterator[Any]:
+    """Each value of the top-level list, built as the file is parsed: never the whole file.
+
+    Built here from ijson's plain events rather than by ijson.items, whose path strings grow
+    with the depth: a file of 100,000 "[" would need gigabytes before failing.
+    """
+    events = ijson.basic_parse(stream, use_float=True)
+    first, _value = next(events, (None, None))
+    if first != "start_array":
+        raise FileRefused(_not_a_list_of_objects())
+    stack: list[list] = []  # [container, pending key] for each container being built
+    for event, value in events:
+        if event in ("start_map", "start_array"):
+            if len(stack) >= MAX_JSON_DEPTH:
+                raise _TooDeep
+            stack.append([{} if event == "start_map" else [], None])
+            continue
+        if event == "map_key":
+            stack[-1][1] = value
+            continue
+        if event in ("end_map", "end_array"):
+            if not stack:
+                break  # the end of the top-level list
+            value = stack.pop()[0]
+        if not stack:
+            yield value
+        elif isinstance(stack[-1][0], dict):
+            stack[-1][0][stack[-1][1]] = value
+        else:
+            stack[-1][0].append(value)
+    for _event in events:
+        pass  # the parser refuses anything after the list
+
+
+def _json_items(opener: Opener) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each object of the top-level list, with where it is in the file."""
+    with opener() as stream:
+        for position, item in enumerate(_json_values(stream), start=1):
+            if not isinstance(item, dict):
+                raise FileRefused(_not_a_list_of_objects())
+            record, _old = _v1_keys(item)
+            yield _("enregistrement %(position)s") % {"position": position}, record
+
+
+def _not_a_list_of_objects() -> str:
+    return _(
+        "Ce JSON n’est pas une liste d’objets : le fichier doit contenir une liste "
+        "[ … ] avec un objet { … } par lieu."
+    )
+
+
+def _json_refusal(opener: Opener) -> str:
+    """Why a JSON file the streaming parser stopped on is refused, said as json would say it.
+
+    Only a refused file is read whole, to find the line and column of its fault.
+    """
+    with opener() as stream:
+        text = stream.read().decode("utf-8-sig")
     try:
-        data = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as error:
-        raise FileRefused(
-            _("JSON illisible, ligne %(line)s, colonne %(column)s : vérifiez le fichier.")
-            % {"line": error.lineno, "column": error.colno}
-        ) from None
+        return _("JSON illisible, ligne %(line)s, colonne %(column)s : vérifiez le fichier.") % {
+            "line": error.lineno,
+            "column": error.colno,
+        }
     except (ValueError, RecursionError):
         # A number of thousands of digits, or lists nested thousands deep: not a file of places.
-        raise FileRefused(
-            _(
-                "JSON illisible : un nombre y est démesuré ou des listes y sont imbriquées "
-                "sans fin ; vérifiez le fichier."
-            )
-        ) from None
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise FileRefused(
-            _(
-                "Ce JSON n’est pas une liste d’objets : le fichier doit contenir une liste "
-                "[ … ] avec un objet { … } par lieu."
-            )
-        )
-    records, columns, old = [], set(), False
-    for position, item in enumerate(data, start=1):
-        record, item_old = _v1_keys(item)
-        old = old or item_old
-        columns.update(record)
-        records.append((_("enregistrement %(position)s") % {"position": position}, record))
-    return SourceFile(name, "json", columns, records, "v0" if old else "v1")
+        pass
+    return _(
+        "JSON illisible : un nombre y est démesuré ou des listes y sont imbriquées "
+        "sans fin ; vérifiez le fichier."
+    )
+
+
+def _read_json(opener: Opener, name: str) -> SourceFile:
+    columns, old, count = set(), False, 0
+    try:
+        if _first_character(opener) != "[":
+            # An object, not a list: json says whether it is at least well formed.
+            with opener() as stream:
+                json.loads(stream.read().decode("utf-8-sig"))
+            raise FileRefused(_not_a_list_of_objects())
+        with opener() as stream:
+            for item in _json_values(stream):
+                if not isinstance(item, dict):
+                    raise FileRefused(_not_a_list_of_objects())
+                record, item_old = _v1_keys(item)
+                old = old or item_old
+                columns.update(column for column in record if column in KNOWN_COLUMNS)
+                count += 1
+    except (ijson.JSONError, ValueError, RecursionError):
+        raise FileRefused(_json_refusal(opener)) from None
+    return SourceFile(
+        name, "json", columns, _Records(lambda: _json_items(opener)), "v0" if old else "v1", count
+    )
 
 
 def _delimiter(header_line: str) -> str:
@@ -430,46 +557,65 @@ def _delimiter(header_line: str) -> str:
     return best
 
 
-def _read_csv(text: str, name: str) -> SourceFile:
-    if any(unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in text[:4096]):
+def _csv_rows(opener: Opener, delimiter: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each row of the CSV file as a record, read line by line; the header first, as (“”, {})."""
+    with io.TextIOWrapper(opener(), encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            header = [_column_name(column) for column in next(reader, [])]
+            yield "", dict.fromkeys(header)
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                where = _("ligne %(line)s") % {"line": reader.line_num}
+                raw: dict[str, Any] = dict(zip(header, row, strict=False))
+                if len(row) > len(header):
+                    raw["__extra__"] = row[len(header) :]
+                record, _old = _v1_keys(raw)
+                # Undo the apostrophe a spreadsheet-safe export put before formula characters.
+                yield (
+                    where,
+                    {
+                        key: restore(value) if isinstance(value, str) else value
+                        for key, value in record.items()
+                    },
+                )
+        except csv.Error as error:
+            # The csv module's message is English: say in French what it means.
+            reason = (
+                _("une valeur dépasse %(size)s Ko (un guillemet n’est peut-être pas refermé)")
+                % {"size": csv.field_size_limit() // 1024}
+                if "field limit" in str(error)
+                else _("vérifiez les guillemets et les séparateurs")
+            )
+            raise FileRefused(
+                _("CSV illisible, ligne %(line)s : %(reason)s.")
+                % {"line": reader.line_num, "reason": reason}
+            ) from None
+
+
+def _read_csv(opener: Opener, name: str, head_text: str) -> SourceFile:
+    if any(
+        unicodedata.category(char) == "Cc" and char not in "\r\n\t" for char in head_text[:4096]
+    ):
         raise FileRefused(_not_csv_or_json())
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records, old = [], False
-    try:
-        header = [_column_name(column) for column in next(reader, [])]
-        columns = set()
-        for column in header:
-            translated = V0_COLUMNS.get(column, column)
-            old = old or translated != column or column == "labels_nationaux"
-            columns.add(translated)
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            where = _("ligne %(line)s") % {"line": reader.line_num}
-            raw: dict[str, Any] = dict(zip(header, row, strict=False))
-            if len(row) > len(header):
-                raw["__extra__"] = row[len(header) :]
-            record, _old = _v1_keys(raw)
-            # Undo the apostrophe a spreadsheet-safe export put before formula characters.
-            record = {
-                key: restore(value) if isinstance(value, str) else value
-                for key, value in record.items()
-            }
-            records.append((where, record))
-    except csv.Error as error:
-        # The csv module's message is English: say in French what it means.
-        reason = (
-            _("une valeur dépasse %(size)s Ko (un guillemet n’est peut-être pas refermé)")
-            % {"size": csv.field_size_limit() // 1024}
-            if "field limit" in str(error)
-            else _("vérifiez les guillemets et les séparateurs")
-        )
-        raise FileRefused(
-            _("CSV illisible, ligne %(line)s : %(reason)s.")
-            % {"line": reader.line_num, "reason": reason}
-        ) from None
-    return SourceFile(name, "csv", columns, records, "v0" if old else "v1")
+    delimiter = _delimiter(head_text.split("\n", 1)[0])
+    rows = _csv_rows(opener, delimiter)
+    _where, header = next(rows)
+    columns, old = set(), False
+    for column in header:
+        translated = V0_COLUMNS.get(column, column)
+        old = old or translated != column or column == "labels_nationaux"
+        columns.add(translated)
+    # Read to the end once, so that a fault anywhere refuses the file before anything is written.
+    count = sum(1 for _row in rows)
+
+    def records() -> Iterator[tuple[str, dict[str, Any]]]:
+        rows = _csv_rows(opener, delimiter)
+        next(rows)
+        return rows
+
+    return SourceFile(name, "csv", columns, _Records(records), "v0" if old else "v1", count)
 
 
 # --- Checking records --------------------------------------------------------------------------
@@ -492,6 +638,7 @@ BOUNDING_BOXES = (
 SAME_POSTCODE_KM = 50
 SAME_DEPARTMENT_KM = 150
 LARGE_GROUP = 50  # places sharing a postcode or department
+STORED_SAMPLE = 200  # stored places of a postcode or department the check compares with
 EARLIEST_DATE = date(2000, 1, 1)
 _CODE_INSEE_RE = re.compile(r"([013-9]\d|2[AB1-9])\d{3}")
 _SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -912,8 +1059,13 @@ def _check_distances(incomings: list[Incoming]) -> None:
         .iterator(chunk_size=2000)
     )
     for identifiant, postcode, latitude, longitude in stored:
-        if identifiant not in in_file:
+        if identifiant in in_file:
+            continue
+        # A sample of the stored places is enough for a median: memory stays bounded however
+        # many places the site (or the batches before this one) holds.
+        if len(points[postcode]) < STORED_SAMPLE:
             points[postcode].append((identifiant, (latitude, longitude)))
+        if len(by_department[department(postcode)]) < STORED_SAMPLE:
             by_department[department(postcode)].append((identifiant, (latitude, longitude)))
 
     medians: dict[str, tuple[float, float]] = {}
@@ -963,6 +1115,13 @@ def _check_distances(incomings: list[Incoming]) -> None:
 # --- Writing records ---------------------------------------------------------------------------
 
 
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items from any iterable (itertools.batched, before Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
 def _chunks(items: list, size: int = CHUNK_SIZE) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -984,7 +1143,6 @@ class _Importer:
         self.fallback = next(
             (s for s in self.structures if s.slug == FALLBACK_STRUCTURE_SLUG), None
         )
-        self.sibling_slugs: dict[int, set[str]] = {}
 
     def existing(self, incomings: list[Incoming]) -> dict[str, LieuPage]:
         found = {}
@@ -1051,16 +1209,18 @@ class _Importer:
         return self.fallback
 
     def slug_for(self, parent: StructurePage, incoming: Incoming) -> str:
-        taken = self.sibling_slugs.get(parent.pk)
-        if taken is None:
-            taken = set(Page.objects.child_of(parent).values_list("slug", flat=True))
-            self.sibling_slugs[parent.pk] = taken
+        # Asked of the database each time: a set of every sibling's slug would grow with the
+        # file when thousands of places land under the same structure.
         base = slugify(incoming.fields["title"])[:70].strip("-") or "lieu"
+        taken = set(
+            Page.objects.child_of(parent)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
         slug, number = base, 1
         while slug in taken:
             number += 1
             slug = f"{base}-{number}"
-        taken.add(slug)
         return slug
 
     def term_objects(self, codes: dict[str, list[str]], keep: Iterable[Term] = ()) -> list[Term]:
@@ -1068,6 +1228,35 @@ class _Importer:
         for vocabulary, values in codes.items():
             terms.extend(self.terms[(vocabulary, code)] for code in values)
         return terms
+
+    def write_all(self, incomings: list[Incoming]) -> None:
+        existing = self.existing(incomings)
+        own = self.own_places(incomings)
+        for incoming in incomings:
+            if incoming.identifiant in own and incoming.identifiant not in existing:
+                incoming.outcome.skip(
+                    _(
+                        "Ce lieu a été créé sur ce site (« %(id)s ») : modifiez-le dans "
+                        "l’administration plutôt que par un import"
+                    )
+                    % {"id": incoming.identifiant.split(":", 1)[1]}
+                )
+                continue
+            try:
+                self.write(incoming, existing.get(incoming.identifiant))
+            except ValidationError as error:
+                incoming.outcome.skip(
+                    _("Refusé à l’enregistrement : %(errors)s")
+                    % {"errors": " ".join(_validation_messages(error))}
+                )
+            except DatabaseError:
+                # The database's own message is English and technical.
+                incoming.outcome.skip(
+                    _(
+                        "Refusé par la base de données : une valeur hors de ses limites "
+                        "(caractère nul, nombre démesuré…)"
+                    )
+                )
 
     def write(self, incoming: Incoming, page: LieuPage | None) -> None:
         outcome = incoming.outcome
@@ -1123,69 +1312,49 @@ def import_records(
     default_source: str = "",
     dry_run: bool = False,
     progress_stream=None,
+    report_sink: Callable[[str], Any] | None = None,
 ) -> ImportReport:
     """Writes the file's records as published LieuPages; one transaction per record.
 
     A record that cannot be stored is skipped with its reason, and the others go on. With
     ``dry_run`` everything happens inside one transaction that is rolled back at the end, so
-    the report is exactly what a real run would say.
+    the report is exactly what a real run would say. With ``report_sink``, each batch's report
+    lines go to it as the batch ends and the report keeps only the counts (constant memory).
     """
-    report = ImportReport(source=source.name, dry_run=dry_run)
+    report = ImportReport(source=source.name, dry_run=dry_run, sink=report_sink)
     if source.shape == "v0":
         report.note(
             _("Fichier au format v0 du standard : séparateurs « ; » et anciens libellés convertis.")
         )
     default_source = default_source or Path(source.name).stem or _("import")
     reader = _Reader(source, default_source=default_source, today=timezone.localdate())
-    incomings: list[Incoming] = []
+    # Identifiants met so far: the only thing kept per record (a few dozen bytes each).
     seen: set[str] = set()
-    for where, raw in source.records:
-        incoming = reader.read(where, raw, report)
-        if incoming is None:
-            continue
-        if incoming.identifiant in seen:
-            incoming.outcome.skip(
-                _("Identifiant « %(id)s » déjà rencontré plus haut dans le fichier")
-                % {"id": incoming.local_id}
-            )
-            continue
-        seen.add(incoming.identifiant)
-        incomings.append(incoming)
-    _check_distances(incomings)
 
     # A real run commits each record on its own; a dry run wraps them all in one transaction
     # that is rolled back, so that its report is exactly what a real run would say.
     with transaction.atomic() if dry_run else contextlib.nullcontext():
         importer = _Importer(report, structure=structure, local=local_source())
-        existing = importer.existing(incomings)
-        own = importer.own_places(incomings)
-        progress = Progress(_("Import des lieux"), len(incomings), stream=progress_stream)
-        for incoming in incomings:
-            if incoming.identifiant in own and incoming.identifiant not in existing:
-                incoming.outcome.skip(
-                    _(
-                        "Ce lieu a été créé sur ce site (« %(id)s ») : modifiez-le dans "
-                        "l’administration plutôt que par un import"
-                    )
-                    % {"id": incoming.identifiant.split(":", 1)[1]}
-                )
-            else:
-                try:
-                    importer.write(incoming, existing.get(incoming.identifiant))
-                except ValidationError as error:
+        progress = Progress(_("Import des lieux"), source.count, stream=progress_stream)
+        # Records are read, checked and written a batch at a time: memory holds one batch.
+        for batch in _batches(source.records, CHUNK_SIZE):
+            incomings: list[Incoming] = []
+            for where, raw in batch:
+                incoming = reader.read(where, raw, report)
+                if incoming is None:
+                    continue
+                if incoming.identifiant in seen:
                     incoming.outcome.skip(
-                        _("Refusé à l’enregistrement : %(errors)s")
-                        % {"errors": " ".join(_validation_messages(error))}
+                        _("Identifiant « %(id)s » déjà rencontré plus haut dans le fichier")
+                        % {"id": incoming.local_id}
                     )
-                except DatabaseError:
-                    # The database's own message is English and technical.
-                    incoming.outcome.skip(
-                        _(
-                            "Refusé par la base de données : une valeur hors de ses limites "
-                            "(caractère nul, nombre démesuré…)"
-                        )
-                    )
-            progress.advance()
+                    continue
+                seen.add(incoming.identifiant)
+                incomings.append(incoming)
+            _check_distances(incomings)
+            importer.write_all(incomings)
+            progress.advance(len(batch))
+            report.settle()
         progress.finish()
         if dry_run:
             transaction.set_rollback(True)

@@ -11,8 +11,10 @@ Messages are French and complete sentences; the command that runs the import pri
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -84,6 +86,11 @@ class ImportReport:
     dry_run: bool = False
     outcomes: list[Outcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # With a sink, settle() hands the finished outcomes' lines to it and keeps their counts
+    # only: an import of any size then holds one batch of outcomes at a time.
+    sink: Callable[[str], Any] | None = None
+    settled: Counter = field(default_factory=Counter)
+    settled_flagged: int = 0
 
     def outcome(self, where: str, *, key: str = "", label: str = "") -> Outcome:
         outcome = Outcome(where=where, key=key, label=label)
@@ -92,17 +99,33 @@ class ImportReport:
 
     def note(self, message: str) -> None:
         """Something about the import as a whole (a structure created to hold the records…)."""
-        self.notes.append(message)
+        if self.sink is not None:
+            self.sink(message)
+        else:
+            self.notes.append(message)
+
+    def settle(self) -> None:
+        """With a sink: every outcome so far is final, written out and counted."""
+        if self.sink is None:
+            return
+        for outcome in self.outcomes:
+            self.sink(outcome.line())
+            self.settled[outcome.action] += 1
+            self.settled_flagged += outcome.flagged
+        self.outcomes = []
 
     def count(self, action: Action) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.action == action)
+        return self.settled[action] + sum(
+            1 for outcome in self.outcomes if outcome.action == action
+        )
 
     @property
     def flagged(self) -> list[Outcome]:
+        """The flagged outcomes not yet settled (all of them, without a sink)."""
         return [outcome for outcome in self.outcomes if outcome.flagged]
 
     def counts(self) -> Counter:
-        return Counter(outcome.action for outcome in self.outcomes)
+        return self.settled + Counter(outcome.action for outcome in self.outcomes)
 
     def lines(self) -> list[str]:
         return [*self.notes, *(outcome.line() for outcome in self.outcomes)]
@@ -110,18 +133,17 @@ class ImportReport:
     def summary(self) -> str:
         created, updated = self.count(Action.CREATED), self.count(Action.UPDATED)
         unchanged, skipped = self.count(Action.UNCHANGED), self.count(Action.SKIPPED)
-        flagged = len(self.flagged)
+        flagged = self.settled_flagged + len(self.flagged)
+        read = sum(self.settled.values()) + len(self.outcomes)
         parts = [
-            ngettext(
-                "%(count)s enregistrement lu", "%(count)s enregistrements lus", len(self.outcomes)
-            ),
+            ngettext("%(count)s enregistrement lu", "%(count)s enregistrements lus", read),
             ngettext("%(count)s créé", "%(count)s créés", created),
             ngettext("%(count)s mis à jour", "%(count)s mis à jour", updated),
             ngettext("%(count)s inchangé", "%(count)s inchangés", unchanged),
             ngettext("%(count)s ignoré", "%(count)s ignorés", skipped),
             ngettext("%(count)s à vérifier", "%(count)s à vérifier", flagged),
         ]
-        numbers = [len(self.outcomes), created, updated, unchanged, skipped, flagged]
+        numbers = [read, created, updated, unchanged, skipped, flagged]
         text = ", ".join(
             part % {"count": number} for part, number in zip(parts, numbers, strict=True)
         )

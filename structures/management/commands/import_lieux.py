@@ -50,13 +50,17 @@ class Command(BaseCommand):
             source = read_path(options["path"])
         except FileRefused as error:
             raise CommandError(str(error)) from None
+        # Each record's line is written as its batch ends, not gathered: a file of any size
+        # is imported in the same memory.
         report = import_records(
             source,
             structure=structure,
             default_source=options["source"] or "",
             dry_run=options["dry_run"],
+            report_sink=self.stdout.write if options["verbosity"] else _discard,
         )
-        if options["verbosity"]:
-            for line in report.lines():
-                self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+
+def _discard(line: str) -> None:
+    """Lines nobody asked for (verbosity 0): only the summary is printed."""
