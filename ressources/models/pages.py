@@ -1,5 +1,7 @@
 """The wiki: its home, its resources (nestable) and their themes."""
 
+from datetime import timedelta
+
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -36,6 +38,21 @@ class RessourceIndexPage(RoutablePageMixin, IndexPage):
         from ressources.views import wiki_home_context  # views read selectors, which import this
 
         return super().get_context(request, *args, **kwargs) | wiki_home_context(self, request)
+
+    def cache_expires_at(self, now):
+        """ "Most discussed" counts the comments of the last days: a cached wiki home turns when
+        the oldest one counted leaves that window (website.page_cache)."""
+        from ressources.discussion_selectors import MOST_DISCUSSED_DAYS
+        from ressources.models.discussion import Comment
+
+        window = timedelta(days=MOST_DISCUSSED_DAYS)
+        oldest = (
+            Comment.objects.filter(created_at__gte=now - window)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        return oldest + window if oldest else None
 
     def search_empty_state_pages(self, limit: int = 5):
         """Site search, when nothing is found: the resources the most structures used."""

@@ -2,7 +2,7 @@
 visitors, forgotten at the first write of anything a public page shows, and never served past
 the moment its content changes with the clock."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -347,6 +347,23 @@ def test_a_session_leaves_the_home_page_and_the_agenda_when_it_ends(client, stru
     clock.shift(timedelta(hours=2, minutes=1))
     assert "Permanence du matin" not in fresh(client, "/")
     assert "Permanence du matin" not in fresh(client, agenda.url)
+
+
+def test_the_wiki_home_drops_most_discussed_when_the_last_comment_counted_is_too_old(
+    client, home, clock
+):
+    ressource = RessourcePageFactory(parent=RessourceIndexPage.objects.get())
+    Comment.objects.create(
+        page=ressource,
+        author=UserFactory(),
+        body="Très utile",
+        # Counted for one more minute (in UTC: 90 days back from Paris crosses a clock change).
+        created_at=NOW.astimezone(UTC) - timedelta(days=90, minutes=-1),
+    )
+    wiki = RessourceIndexPage.objects.get().url
+    assert "Les plus discutées" in cached(client, wiki)
+    clock.shift(timedelta(minutes=1, seconds=1))
+    assert "Les plus discutées" not in fresh(client, wiki)
 
 
 def test_a_page_expires_at_the_latest_after_the_default_lifetime(client, structure, clock):
