@@ -30,6 +30,12 @@ def export_data(user) -> dict:
     }
 
 
+def forget(user, *, former) -> None:
+    # Left without a proposer, a member's proposal would read as a visitor's to the moderators.
+    EventProposal.objects.filter(proposer=user).update(proposer=former)
+    EventProposal.objects.filter(moderated_by=user).update(moderated_by=former)
+
+
 def erase_visitor_emails(now: datetime) -> int:
     """The proposal stays (its outcome, for the moderators' history), without the address."""
     return (

@@ -45,6 +45,7 @@ from ressources.models import Comment, CommentReport, RessourceIndexPage, Ressou
 from ressources.models.discussion import COMMENT_MAX_LENGTH
 from ressources.rights import may_edit, may_withdraw
 from website.guard import HoneypotFormMixin, public_form, refusal
+from website.privacy_services import display_name
 from website.setup import FACILITATORS, PARTICIPANTS
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -98,13 +99,6 @@ def as_html(text: str) -> SafeString:
         return f'<a href="{address}" rel="{LINK_REL}">{address}</a>{rest}'
 
     return mark_safe(_ADDRESS.sub(link, escape(text)))  # noqa: S308 (escaped just above)
-
-
-def author_name(user) -> str:
-    if user is None:
-        return _("Ancien membre")
-    # Many accounts are named by an email address: never show a whole one to the public.
-    return user.get_full_name().strip() or user.get_username().split("@")[0]
 
 
 # --- Who may ---------------------------------------------------------------------------------
@@ -264,11 +258,11 @@ class Entry:
 
     @property
     def hidden_by(self) -> str:
-        return author_name(self.comment.hidden_by) if self.comment.hidden_by_id else ""
+        return display_name(self.comment.hidden_by) if self.comment.hidden_by_id else ""
 
     @property
     def answered_by(self) -> str:
-        return author_name(self.comment.answered_by) if self.comment.answered_by_id else ""
+        return display_name(self.comment.answered_by) if self.comment.answered_by_id else ""
 
 
 def _comment_url(page: RessourcePage, request) -> str:
@@ -295,7 +289,7 @@ def page_context(request, page: RessourcePage, *, posted: CommentForm | None = N
         return Entry(
             comment=comment,
             html="" if masked else as_html(comment.body),
-            author=author_name(comment.author),
+            author=display_name(comment.author),
             masked=masked,
             may_change=may_change(user, comment, now=now),
             may_answer=may_mark_answered(user, comment, editor=editor),
@@ -549,7 +543,7 @@ def report_comment(request, pk: int):
             "comment": comment,
             "page": comment.page,
             "html": as_html(comment.body),
-            "author": author_name(comment.author),
+            "author": display_name(comment.author),
         },
     )
 
@@ -564,9 +558,9 @@ def reported_comments(request):
         {
             "comment": comment,
             "html": as_html(comment.body),
-            "author": author_name(comment.author),
+            "author": display_name(comment.author),
             "reports": [
-                {"report": report, "reporter": author_name(report.reporter)}
+                {"report": report, "reporter": display_name(report.reporter)}
                 for report in comment.open
             ],
         }

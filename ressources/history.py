@@ -40,11 +40,6 @@ PUBLISH = "wagtail.publish"
 MAX_ID = 2**31 - 1
 
 
-def author_name(user) -> str:
-    """The name a version is signed with; "ancien membre" once the account is deleted."""
-    return display_name(user)
-
-
 def version_label(revision: Revision) -> str:
     return date_format(timezone.localtime(revision.created_at), "j F Y à H\xa0\\h\xa0i")
 
@@ -128,7 +123,7 @@ class Urls:
 def _entry(revision: Revision, page: RessourcePage, urls: Urls) -> Entry:
     return Entry(
         revision=revision,
-        author=author_name(revision.user),
+        author=display_name(revision.user),
         label=version_label(revision),
         url=urls.version(revision.pk),
         published=revision.published,

@@ -16,6 +16,7 @@ from wagtail.forms import TaskStateCommentForm
 from wagtail.models import Page, Task, TaskState
 
 from agenda import rights
+from website.privacy_services import display_name
 
 MESSAGE_MAX_LENGTH = 2000
 
@@ -155,6 +156,11 @@ class EventProposal(models.Model):
 
     def __str__(self):
         return f"{self.event_id} ({self.get_status_display()})"
+
+    @property
+    def proposer_name(self) -> str:
+        """Who proposed it, for the moderators; empty for a visitor without an account."""
+        return display_name(self.proposer) if self.proposer_id else ""
 
     @property
     def reply_to(self) -> str:

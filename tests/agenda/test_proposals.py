@@ -27,6 +27,7 @@ from agenda.models import (
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
 from tests.clients import signed_in, text
+from website.privacy_services import delete_account
 
 PASSWORD = "un mot de passe solide"
 PARIS = ZoneInfo("Europe/Paris")
@@ -607,3 +608,12 @@ def test_a_session_change_must_make_sense(people, weekly, session, field, messag
 def test_single_events_have_no_session_section(people, published):
     page = text(signed_in(people["editrice"]).get(f"/evenements/{published.pk}/modifier/"))
     assert "Une séance de la série change" not in page
+
+
+def test_a_deleted_member_s_proposal_reads_as_a_former_member_s_not_a_visitor_s(people, proposed):
+    delete_account(user=people["membre"])
+    page = text(signed_in(people["editrice"]).get("/evenements/moderation/"))
+    assert "Atelier smartphone" in page
+    assert "par ancien membre" in page and "par un visiteur" not in page
+    proposal = EventProposal.objects.get(event=proposed)
+    assert proposal.reply_to == ""  # nobody to write to any more

@@ -86,7 +86,7 @@ def test_a_deleted_account_leaves_its_comment_signed_former_member(ressource, pa
     participant.delete()
     page = text(client.get(ressource.url))
     assert "Toujours utile." in page
-    assert "Ancien membre" in page
+    assert "ancien membre" in page
 
 
 def test_a_signed_in_account_without_a_structure_reads_but_does_not_comment(ressource, home):

@@ -230,7 +230,7 @@ def test_deleting_my_account_keeps_what_i_wrote_signed_former_member(
     assert CommentReport.objects.get().reporter == former
     assert PageComment.objects.get(pk=work["note"].pk).user == former
     assert CommentReply.objects.get().user == former
-    assert EventProposal.objects.get(pk=work["proposal"].pk).proposer_id is None
+    assert EventProposal.objects.get(pk=work["proposal"].pk).proposer == former
     assert Interest.objects.get(pk=work["interest"].pk).updated_by_id is None
     assert Action.objects.get(pk=work["action"].pk).created_by_id is None
     assert Invitation.objects.get().pk == work["sent"].pk  # sent by Awa: kept, without her
