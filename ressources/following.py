@@ -45,6 +45,7 @@ LINES_PER_PAGE = 30
 FEED_SIZE = 50
 
 UNSUBSCRIBE_GUARD = public_form(scope="wiki-unsubscribe", limit=30, window=3600, max_bytes=2048)
+FOLLOW_GUARD = public_form(scope="wiki-follow", limit=120, window=3600, max_bytes=16 * 1024)
 
 
 # --- Services --------------------------------------------------------------------------------
@@ -204,6 +205,7 @@ def _follow_view(request, *, form_class, default_url: str, target):
     return redirect(_next(request, form, default_url))
 
 
+@FOLLOW_GUARD
 def follow_page(request, page):
     return _follow_view(
         request,
@@ -214,6 +216,7 @@ def follow_page(request, page):
 
 
 @never_cache
+@FOLLOW_GUARD
 def follow_wiki(request):
     return _follow_view(
         request,
@@ -224,6 +227,7 @@ def follow_wiki(request):
 
 
 @never_cache
+@FOLLOW_GUARD
 def follow_tag(request):
     def target(form):
         tag = get_object_or_404(Tag, slug=form.cleaned_data["mot_cle"])
@@ -248,6 +252,7 @@ class FrequencyForm(forms.Form):
 
 @never_cache
 @login_required
+@FOLLOW_GUARD
 def my_follows(request):
     user = request.user
     subscription = DigestSubscription.objects.filter(user=user).first()

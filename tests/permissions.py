@@ -5,17 +5,23 @@ its effect where it has one (the page is gone, no longer live…), else by the r
 issues add their roles' objects and routes to ACTIONS and to the network built by `network`.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import Page
 
 from structures.factories import LieuPageFactory, NewsPageFactory, StructurePageFactory
-from structures.models import Facilitator, Membership, Role, StructureIndexPage
+from structures.invitations import hash_token
+from structures.models import Facilitator, Invitation, Membership, Role, StructureIndexPage
 
 
 @dataclass
@@ -36,7 +42,10 @@ ROLES = [
     "admin",
     "compte_desactive",
     "ancien_editeur_A",
+    "invite_A",
 ]
+# The link of the invitation `invite_A` has not followed yet.
+INVITATION_TOKEN = "jeton-de-l-invitation-en-attente"
 TARGETS = ["structure_A", "lieu_A", "actualite_A", "structure_B", "lieu_B"]
 
 
@@ -80,7 +89,40 @@ def build_network() -> Network:
     Membership.objects.create(
         user=former, structure=network.pages["structure_A"], role=Role.EDITOR
     ).delete()
+    # An account invited to be A's editor that has not accepted yet: nothing of A until then.
+    Invitation.objects.create(
+        email=person("invite_A", email="invite@example.org").email,
+        structure=network.pages["structure_A"],
+        role=Role.EDITOR,
+        token_hash=hash_token(INVITATION_TOKEN),
+        invited_by=network.users["editeur_A"],
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return network
+
+
+@contextmanager
+def _rolled_back(django_db_blocker):
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def module_network(builder):
+    """A module-scoped fixture: `builder()`'s network, built once for the module inside a
+    transaction rolled back after it (as `seeded_demo`); each test runs in a savepoint of it."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with _rolled_back(django_db_blocker):
+            yield builder()
+
+    return fixture
 
 
 def client_for(network: Network, role: str) -> Client:

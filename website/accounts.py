@@ -22,6 +22,8 @@ from website.guard import public_form
 # Shared with the admin's login form (website.security.middleware.GUARDED_PATHS).
 LOGIN_GUARD = public_form(scope="login", limit=30, window=900, max_bytes=8 * 1024)
 PASSWORD_RESET_GUARD = public_form(scope="password-reset", limit=5, window=3600, max_bytes=8 * 1024)
+# Anyone holding a reset link can post a new password here.
+PASSWORD_SET_GUARD = public_form(scope="password-set", limit=10, window=3600, max_bytes=8 * 1024)
 
 
 @task()
@@ -57,3 +59,8 @@ class GuardedPasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "account/password_reset_subject.txt"
     form_class = PasswordResetForm
     extra_email_context = {"site_name": settings.WAGTAIL_SITE_NAME}
+
+
+@method_decorator(PASSWORD_SET_GUARD, name="dispatch")
+class GuardedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "account/password_reset_confirm.html"

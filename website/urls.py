@@ -8,7 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
-from website.accounts import GuardedPasswordResetView, LoginView
+from website.accounts import GuardedPasswordResetConfirmView, GuardedPasswordResetView, LoginView
 from website.search_views import SearchView, SuggestionsView
 
 account_patterns = [
@@ -22,9 +22,7 @@ account_patterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="account/password_reset_confirm.html"
-        ),
+        GuardedPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -58,5 +56,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "website.views.bad_request"
+handler403 = "website.views.permission_denied"
 handler404 = "website.views.page_not_found"
 handler500 = "website.views.server_error"

@@ -122,7 +122,9 @@ def rule(role: str, action: str, target: str, network) -> bool:
         if owner is None:
             # Visitors and accounts without a structure propose to the network; a member of a
             # structure always proposes for one of theirs.
-            return role in {"anonyme", "compte_desactive", "ancien_editeur_A"} | EVERYWHERE
+            return (
+                role in {"anonyme", "compte_desactive", "ancien_editeur_A", "invite_A"} | EVERYWHERE
+            )
         return role in members
     if action == "publier un nouvel événement sans modération":
         return role in editors

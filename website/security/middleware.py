@@ -231,6 +231,10 @@ class SecurityHeadersMiddleware:
             # A view that set its own policy keeps it: Wagtail's document view forbids
             # everything in the files it serves.
             response["Content-Security-Policy"] = public_policy(nonce)
+        if not getattr(response, "xframe_options_exempt", False):
+            # Django's clickjacking middleware never sees the refusals answered above it
+            # (this middleware's own, a cached page).
+            response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
