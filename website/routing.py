@@ -1,8 +1,9 @@
-"""Page routing in two queries whatever the depth.
+"""Page routing in three queries whatever the depth.
 
 Wagtail walks the URL one level at a time: per level, a query for the child and one for its
 specific object. A place or an event five levels deep costs eight queries before its view runs.
-The site's root page resolves the whole chain at once instead, and keeps Wagtail's rules: a live
+The site's root page resolves the whole chain at once instead (then the page found and its
+parent as their specific objects, as Wagtail hands them over), and keeps its rules: a live
 routable page on the way answers its own sub-URLs first, and the last page found routes the rest
 (its children, its sub-URLs or a 404) with Wagtail's own code.
 """
@@ -53,4 +54,8 @@ class ChainRoutingMixin:
             parent, used = page, used + 1
         if parent is self:
             return super().route(request, path_components)
-        return parent.specific.route(request, path_components[used:])
+        found_page = parent.specific
+        if found_page._cached_parent_obj is not self:
+            # Wagtail's walk hands each page its specific parent, which views rely on.
+            found_page._cached_parent_obj = found_page._cached_parent_obj.specific
+        return found_page.route(request, path_components[used:])

@@ -32,15 +32,16 @@ def place(home):
     return LieuPageFactory(parent=structure, slug="piochet")
 
 
-def test_a_place_five_levels_deep_is_found_in_two_queries_like_a_section(place):
+def test_a_place_five_levels_deep_is_found_in_as_many_queries_as_a_structure(place):
     assert _route("/structures/clef/piochet/").page.specific == place
-    assert _routing_queries("/structures/clef/piochet/") == _routing_queries("/structures/") == 2
+    assert _routing_queries("/structures/clef/piochet/") == _routing_queries("/structures/clef/")
+    assert _routing_queries("/structures/clef/piochet/") == 3
 
 
-def test_the_page_found_knows_its_parent_without_another_query(place):
+def test_the_page_found_knows_its_specific_parent_without_another_query(place):
     found = _route("/structures/clef/piochet/").page
     with CaptureQueriesContext(connection) as captured:
-        assert found.get_parent().pk == place.get_parent().pk
+        assert found.get_parent().specific == place.get_parent().specific
     assert len(captured) == 0
 
 
