@@ -1,10 +1,13 @@
-"""Pages are found along their URL in a fixed number of queries, with Wagtail's routing rules."""
+"""Pages are found along their URL, and their view restrictions read, in a fixed number of
+queries, with Wagtail's rules."""
 
 import pytest
 
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Page, PageViewRestriction
 
 from agenda.factories import EventPageFactory
 from agenda.models import AgendaPage
@@ -80,3 +83,40 @@ def test_a_place_page_is_served_through_the_whole_stack(client, place):
     assert client.get("/structures/clef/piochet/").status_code == 200
     assert client.get("/structures/clef/piochet/fiche/").status_code == 200
     assert client.get("/structures/clef/absent/").status_code == 404
+
+
+def _restrictions(page) -> tuple[set, set]:
+    """Ours and Wagtail's own answer for the restrictions that apply to `page`."""
+    return set(page.get_view_restrictions()), set(Page.get_view_restrictions(page))
+
+
+def test_view_restrictions_are_wagtails_in_one_query(place):
+    structure = place.get_parent().specific
+    assert _restrictions(place) == (set(), set())
+    restriction = PageViewRestriction.objects.create(
+        page=structure, restriction_type=PageViewRestriction.LOGIN
+    )
+    ours, wagtails = _restrictions(place)
+    assert ours == wagtails == {restriction}
+    with CaptureQueriesContext(connection) as captured:
+        list(place.get_view_restrictions())
+    assert len(captured) == 1
+
+
+def test_an_alias_is_restricted_as_its_source(place):
+    structure = place.get_parent().specific
+    restriction = PageViewRestriction.objects.create(
+        page=place, restriction_type=PageViewRestriction.LOGIN
+    )
+    alias = place.specific.create_alias(parent=structure, update_slug="piochet-bis")
+    ours, wagtails = _restrictions(alias.specific)
+    assert ours == wagtails == {restriction}
+
+
+def test_a_page_under_a_restricted_structure_asks_visitors_to_sign_in(client, place):
+    PageViewRestriction.objects.create(
+        page=place.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get("/structures/clef/piochet/")
+    assert response.status_code == 302
+    assert "connexion" in response["Location"]

@@ -1,11 +1,12 @@
 """Page scaffolding every app builds on, and the site's own pages."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from website.blocks import StandardBodyBlock
@@ -70,6 +71,16 @@ class BasePage(ListingMixin, SocialMixin, Page):
 
     def get_meta_description(self) -> str:
         return self.search_description or self.listing_summary
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (the page's and its ancestors' restrictions, an alias's from its
+        source) in one query: the ancestors' tree paths are prefixes of this page's own."""
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        chain = Page.objects.filter(path__in=paths)
+        return PageViewRestriction.objects.filter(
+            Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
+            | Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
+        )
 
 
 class IndexPage(BasePage):
