@@ -20,8 +20,11 @@ from website.feeds import conditional_feed
 from website.queries import without_restricted
 
 FEED_CACHE_SECONDS = 24 * 3600
-# Sessions shown at most on one month, planning or print page (the list view pages instead).
-SHOWN_LIMIT = 500
+# Sessions shown at most on one month, planning or print page (the list view pages instead):
+# about five a day on a month's grid. A department's network holds more; past this the page
+# says so and offers the filters, rather than growing past what a phone shows or a server
+# renders in a tenth of a second.
+SHOWN_LIMIT = 150
 # Pages of the list view past this one are the first: a crafted number reads no further.
 MAX_PAGE = 1000
 VIEWS = [
