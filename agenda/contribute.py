@@ -85,17 +85,40 @@ def _changeable(request, pk: int) -> EventPage:
     return page
 
 
+def _event_form(page: EventPage, data) -> EventForm:
+    # Continue from the version waiting for moderation, if any, not from the live one.
+    draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+    return EventForm(
+        data, instance=draft, is_new=False, initial={"loaded_revision": page.latest_revision_id}
+    )
+
+
 @never_cache
 @login_required
 @PROPOSAL_GUARD
 def edit(request, pk: int):
     page = _changeable(request, pk)
-    # Continue from the version waiting for moderation, if any, not from the live one.
-    draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
-    form = EventForm(_posted(request), instance=draft, is_new=False)
+    form = _event_form(page, _posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        proposal = moderation.save_event(page=form.apply(), parent=None, user=request.user)
-        return _done(request, page, proposal)
+        try:
+            proposal = moderation.save_event(
+                page=form.apply(),
+                parent=None,
+                user=request.user,
+                loaded_revision=form.cleaned_data["loaded_revision"],
+            )
+        except moderation.EditConflict:
+            # What they typed, now on top of the newest version, so that saving again is a
+            # choice made knowingly.
+            page = EventPage.objects.get(pk=page.pk)
+            posted = request.POST.copy()
+            posted["loaded_revision"] = page.latest_revision_id or ""
+            form, status = _event_form(page, posted), 409
+            form.is_valid()
+            form.show_conflict()
+        else:
+            return _done(request, page, proposal)
     return render(
         request,
         "agenda/contribute/event_form.html",
@@ -106,6 +129,7 @@ def edit(request, pk: int):
             "waiting": moderation.waiting_state(page) is not None,
             "moderated": not rights.can_moderate(request.user, page),
         },
+        status=status,
     )
 
 
@@ -143,16 +167,26 @@ def moderation_review(request, pk: int):
         raise Http404
     task_state = moderation.waiting_state(page)
     form = ModerationForm(_posted(request))
-    if task_state is not None and request.method == "POST" and form.is_valid():
-        moderation.decide(
+    if request.method == "POST" and form.is_valid():
+        decided = task_state is not None and moderation.decide(
             page=page,
             user=request.user,
             action=form.cleaned_data["action"],
             message=form.cleaned_data["comment"],
         )
-        messages.success(
-            request, _("Décision enregistrée pour « %(title)s ».") % {"title": page.title}
-        )
+        if decided:
+            messages.success(
+                request, _("Décision enregistrée pour « %(title)s ».") % {"title": page.title}
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "« %(title)s » vient d'être traitée par une autre personne : votre décision "
+                    "n'est pas enregistrée."
+                )
+                % {"title": page.title},
+            )
         return redirect(reverse("agenda_moderation"))
     return render(
         request,

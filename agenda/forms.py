@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import EventPage, Mode, OccurrenceOverride, Status
 from agenda.models.moderation import MESSAGE_MAX_LENGTH, Action
+from agenda.moderation import UNCHECKED
 from agenda.recurrence import session_days
 from agenda.recurrence_field import RecurrenceField, check_against_start
 from structures.models import LieuPage, Term, Vocabulary
@@ -20,6 +21,11 @@ DESCRIPTION_MAX_LENGTH = 5000
 TAGS_MAX_LENGTH = 200
 TAG_MAX_LENGTH = 50
 MAX_TAGS = 10
+CONFLICT_MESSAGE = _(
+    "Quelqu'un a enregistré une autre version de cet événement pendant que vous le modifiiez : "
+    "vos changements ne sont pas enregistrés. Ils sont conservés dans le formulaire ci-dessous, "
+    "qui part maintenant de la version la plus récente : relisez-la, puis enregistrez de nouveau."
+)
 
 FIELDS = [
     "title",
@@ -140,6 +146,9 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
     session_end = forms.DateTimeField(
         label=_("Nouvelle fin"), required=False, widget=DateTimeInput()
     )
+    # The version the person started from: a save on top of someone else's newer one is a
+    # conflict (agenda.moderation.save_event), never a silent overwrite.
+    loaded_revision = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     class Meta:
         model = EventPage
@@ -183,6 +192,7 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
         if is_new:
             # A new event is announced as scheduled; postponing or cancelling is a change.
             del self.fields["status"]
+            del self.fields["loaded_revision"]
         else:
             self.fields["status"].help_text = _(
                 "« Reporté » ou « Annulé » le signalent partout, flux compris."
@@ -217,6 +227,19 @@ class EventForm(HoneypotFormMixin, forms.ModelForm):
         if len(names) > MAX_TAGS:
             raise forms.ValidationError(_("%(max)s mots-clés au plus."), params={"max": MAX_TAGS})
         return names
+
+    def clean_loaded_revision(self):
+        """The revision id the person started from (None: the event had none); UNCHECKED when
+        the form was sent without the field, by a client other than the page's form."""
+        if "loaded_revision" not in self.data:
+            return UNCHECKED
+        value = self.cleaned_data["loaded_revision"].strip()
+        if value and not value.isdigit():
+            self.add_error(None, CONFLICT_MESSAGE)
+        return int(value) if value.isdigit() else None
+
+    def show_conflict(self) -> None:
+        self.add_error(None, CONFLICT_MESSAGE)
 
     def clean(self):
         cleaned = super().clean()

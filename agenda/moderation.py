@@ -48,6 +48,26 @@ def event_workflow() -> Workflow:
     return workflow
 
 
+class EditConflict(Exception):
+    """The event was saved by someone else after this person opened it."""
+
+
+UNCHECKED = object()
+
+
+def _check_unchanged(page: EventPage, loaded_revision) -> None:
+    # The row lock makes the second of two simultaneous saves wait for the first to commit,
+    # then see its revision (SQLite's IMMEDIATE transactions already run one at a time).
+    latest = (
+        Page.objects.select_for_update()
+        .filter(pk=page.pk)
+        .values_list("latest_revision_id", flat=True)
+        .first()
+    )
+    if latest != loaded_revision:
+        raise EditConflict
+
+
 def _slug_for(parent: Page, title: str, page: EventPage) -> str:
     base = page.slug or slugify(title)[:70].strip("-") or "evenement"
     return find_available_slug(parent, base, ignore_page_id=page.pk)
@@ -55,13 +75,17 @@ def _slug_for(parent: Page, title: str, page: EventPage) -> str:
 
 @transaction.atomic
 def save_event(
-    *, page: EventPage, parent: Page | None, user, email: str = ""
+    *, page: EventPage, parent: Page | None, user, email: str = "", loaded_revision=UNCHECKED
 ) -> EventProposal | None:
     """Save `page` (new under `parent`, or changed) for `user` (None: a visitor).
 
     Returns the proposal when the change waits for moderation, None when it was published.
+    A change made from `loaded_revision` (a revision id, None for none) raises EditConflict,
+    saving nothing, when the event has a newer revision.
     """
     is_new = page.pk is None
+    if not is_new and loaded_revision is not UNCHECKED:
+        _check_unchanged(page, loaded_revision)
     if is_new:
         page.slug = _slug_for(parent, page.title, page)
         page.live = False
@@ -205,10 +229,20 @@ def waiting_state(page: EventPage) -> TaskState | None:
     return task_state
 
 
+@transaction.atomic
 def decide(*, page: EventPage, user, action: str, message: str) -> bool:
-    """A moderator's decision from the front-end queue; False if nothing waits or not theirs."""
+    """A moderator's decision from the front-end queue; False if nothing waits or not theirs
+    (another moderator's decision came first)."""
     task_state = waiting_state(page)
     if task_state is None or not rights.can_moderate(user, page):
+        return False
+    # Two moderators deciding at once: the second waits here for the first to commit, then
+    # finds the task no longer in progress.
+    if (
+        not TaskState.objects.select_for_update()
+        .filter(pk=task_state.pk, status=TaskState.STATUS_IN_PROGRESS)
+        .exists()
+    ):
         return False
     task_state.task.specific.on_action(task_state, user, action, comment=message)
     return True
