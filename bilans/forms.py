@@ -79,6 +79,8 @@ class MethodFilters(forms.Form):
 
 
 class ActionStatusForm(forms.Form):
+    # The status shown when the form was drawn (bilans.services.set_status).
+    seen = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
     status = forms.ChoiceField(
         choices=Status.choices,
         label=_("État"),

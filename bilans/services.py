@@ -37,10 +37,29 @@ def create_action(
     return action
 
 
-def set_status(*, action: Action, status: str, user) -> bool:
-    """Record a new status and who set it; False (and nothing saved) if it did not change."""
+class StatusConflict(Exception):
+    """Someone else changed the status after this person saw it."""
+
+
+@transaction.atomic
+def set_status(*, action: Action, status: str, user, seen: str = "") -> bool:
+    """Record a new status and who set it; False (and nothing saved) if it did not change.
+
+    `seen`, the status the person was shown, guards against overwriting a change made since:
+    StatusConflict, and nothing saved.
+    """
+    # Locked, so that of two people choosing at the same moment the second sees the first.
+    current = (
+        Action.objects.select_for_update()
+        .filter(pk=action.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    action.status = current if current is not None else action.status
     if action.status == status:
         return False
+    if seen and seen != action.status:
+        raise StatusConflict
     action.status = status
     action.status_changed_at = timezone.now()
     action.status_changed_by = user

@@ -162,7 +162,7 @@ def update_status(request, *, index: BilanIndexPage, pk: int):
         raise Http404
     back = _next_url(request, _route(index, "network_board"))
     if request.method != "POST":
-        form = ActionStatusForm(initial={"status": action.status})
+        form = ActionStatusForm(initial={"status": action.status, "seen": action.status})
         return render(
             request,
             "bilans/action_status.html",
@@ -176,7 +176,24 @@ def update_status(request, *, index: BilanIndexPage, pk: int):
             {"page": index, "action": action, "form": form, "back": back},
             status=400,
         )
-    services.set_status(action=action, status=form.cleaned_data["status"], user=request.user)
+    try:
+        services.set_status(
+            action=action,
+            status=form.cleaned_data["status"],
+            user=request.user,
+            seen=form.cleaned_data["seen"],
+        )
+    except services.StatusConflict:
+        messages.warning(
+            request,
+            _(
+                "Une autre personne vient de changer l'état de l'action « %(action)s » : il est "
+                "maintenant « %(status)s ». Votre choix n'est pas enregistré ; choisissez de "
+                "nouveau si besoin."
+            )
+            % {"action": action.description[:80], "status": action.get_status_display().lower()},
+        )
+        return redirect(back)
     messages.success(
         request,
         _("L'action « %(action)s » est maintenant : %(status)s.")
