@@ -6,7 +6,8 @@ class WebsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from website import page_cache
+        from website import page_cache, renditions
 
         # Here rather than in the middleware: management commands (imports) write content too.
         page_cache.connect()
+        renditions.connect()

@@ -13,6 +13,7 @@ from wagtail.models import Collection
 
 from website.models import RelaisImage
 from website.progress import Progress
+from website.renditions import renditions_deferred
 from website.scale_sizes import ScaleSize
 from website.setup import PARTICIPANTS
 
@@ -51,6 +52,13 @@ def _seed_images(total: int, rng: random.Random) -> None:
     existing = RelaisImage.objects.filter(title__startswith=f"{MARKER} ").count()
     collection = Collection.get_first_root_node()
     progress = Progress("Images", total - existing)
+    with renditions_deferred():
+        _create_images(existing, total, rng, collection, progress)
+    progress.finish()
+
+
+def _create_images(existing, total, rng, collection, progress) -> None:
+    # Their renditions are made by the pages that show them, as in the benchmarks' cold runs.
     for number in range(existing, total):
         colour = tuple(rng.randrange(256) for _ in range(3))
         buffer = io.BytesIO()
@@ -62,4 +70,3 @@ def _seed_images(total: int, rng: random.Random) -> None:
             file=ImageFile(buffer, name=f"{MARKER}-{number:05d}.png"),
         )
         progress.advance()
-    progress.finish()
