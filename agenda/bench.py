@@ -1,32 +1,38 @@
-"""The agenda's pages measured by the benchmarks: the agenda page, a recurring event, and the
-whole-agenda and one structure's ICS feeds, each served from the cache and rendered anew."""
-
-from django.core.cache import cache
+"""The agenda's pages measured by the benchmarks: the agenda, its month view, a recurring
+event; its feeds: the whole-agenda ICS, one structure's ICS and the RSS feed."""
 
 from agenda.models import AgendaPage, EventPage
 from structures.models import StructurePage
+from website.bench import Page
 
 
-def _both_ways(label: str, url: str) -> list[tuple]:
-    # The feeds keep their body in the cache until an event changes: time the copy, and a
-    # rendering with the cache cleared before each request.
-    return [(f"{label} (en cache)", url), (f"{label} (sans cache)", url, cache.clear)]
-
-
-def pages() -> list[tuple]:
+def pages() -> list[Page]:
     agenda = AgendaPage.objects.live().first()
     if agenda is None:
         return []
-    measured = [("agenda", agenda.url)]
-    measured += _both_ways("agenda ICS", agenda.url + agenda.reverse_subpage("ics"))
+    measured = [
+        Page("agenda", agenda.url, main=True),
+        Page("agenda du mois", agenda.url + agenda.reverse_subpage("month_current")),
+    ]
     event = EventPage.objects.live().exclude(recurrence="").order_by("pk").first()
     if event:
-        measured.append(("événement récurrent", event.url))
+        measured.append(Page("événement récurrent", event.url, main=True))
+    return measured
+
+
+def feeds() -> list[Page]:
+    agenda = AgendaPage.objects.live().first()
+    if agenda is None:
+        return []
+    measured = [
+        Page("agenda ICS", agenda.url + agenda.reverse_subpage("ics")),
+        Page("agenda RSS", agenda.url + agenda.reverse_subpage("rss")),
+    ]
     structure = (
         StructurePage.objects.live().filter(slug="clef-chantemerle").first()
         or StructurePage.objects.live().order_by("pk").first()
     )
     if structure:
         url = agenda.url + agenda.reverse_subpage("structure_ics", args=[structure.slug])
-        measured += _both_ways("ICS d'une structure", url)
+        measured.append(Page("ICS d'une structure", url))
     return measured

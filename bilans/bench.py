@@ -1,27 +1,28 @@
-"""The bilans' pages measured by the benchmarks: the review days, the method library, a
-method, the largest review day, its print version, and the network's action board."""
+"""The bilans' pages measured by the benchmarks: the review days, the network's action board,
+the method library, a method, the latest review day and its print version."""
 
 from bilans.models import BilanIndexPage, BilanPage, MethodIndexPage, MethodPage
+from website.bench import Page
 
 
-def pages() -> list[tuple]:
+def pages() -> list[Page]:
     index = BilanIndexPage.objects.live().first()
     if index is None:
         return []
     measured = [
-        ("bilans", index.url),
-        ("tableau des actions", index.url + index.reverse_subpage("network_board")),
+        Page("bilans", index.url),
+        Page("tableau des actions", index.url + index.reverse_subpage("network_board")),
     ]
     library = MethodIndexPage.objects.live().first()
     if library:
-        measured.append(("méthodes", library.url))
+        measured.append(Page("bibliothèque de méthodes", library.url))
     method = MethodPage.objects.live().order_by("pk").first()
     if method:
-        measured.append(("méthode", method.url))
+        measured.append(Page("méthode", method.url))
     bilan = BilanPage.objects.live().order_by("-date").first()
     if bilan:
         measured += [
-            ("journée bilan", bilan.url),
-            ("journée bilan imprimable", bilan.url + bilan.reverse_subpage("print")),
+            Page("journée bilan", bilan.url),
+            Page("journée bilan imprimable", bilan.url + bilan.reverse_subpage("print")),
         ]
     return measured

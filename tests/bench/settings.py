@@ -9,3 +9,5 @@ from website.settings.dev import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Static files indexed once at start, as in production, rather than looked up on each request.
+WHITENOISE_AUTOREFRESH = False
