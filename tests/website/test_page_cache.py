@@ -406,3 +406,12 @@ def test_a_cached_feed_still_answers_304(client, structure):
     assert (first.status_code, first["X-Cache"]) == (200, "miss")
     again = client.get(agenda.url + "ics/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_setup_site_at_a_deployment_forgets_the_pages_of_the_previous_code(
+    client, structure, django_capture_on_commit_callbacks
+):
+    cached(client, structure.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setup_site", verbosity=0)
+    fresh(client, structure.url)

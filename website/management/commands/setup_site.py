@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from website import page_cache
 from website.discovery import contributions
 from website.setup import ensure_home
 
@@ -13,5 +14,7 @@ class Command(BaseCommand):
         home = ensure_home()
         for module in contributions("setup"):
             module.setup(home=home)
+        # Run at every deployment: pages cached by the previous code are not served again.
+        transaction.on_commit(page_cache.bump)
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS("Site prêt."))
