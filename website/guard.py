@@ -79,16 +79,18 @@ def hit_rate_limit(request, *, scope: str, limit: int, window: int) -> bool:
     """
     key = _bucket_key(scope, client_network(request), window)
     timeout = window + 1
-    if cache.add(key, 1, timeout=timeout):
-        count = 1
-    else:
+    # The window's first request adds the key, the others count on it: counting first spares
+    # them a refused add (five queries on the database cache).
+    for _attempt in range(2):
         try:
-            count = cache.incr(key)
+            return cache.incr(key) > limit
         except ValueError:
-            # Expired between add and incr: this request starts a new window.
-            cache.set(key, 1, timeout=timeout)
-            count = 1
-    return count > limit
+            if cache.add(key, 1, timeout=timeout):
+                return limit < 1
+            # Another request added it in between: count on it.
+    # Expired between each step: this request starts a new window.
+    cache.set(key, 1, timeout=timeout)
+    return limit < 1
 
 
 def seconds_left(window: int) -> int:

@@ -18,7 +18,7 @@ one result or twenty.
 
 import logging
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -62,9 +62,13 @@ def search(queryset, query: str, *, limit: int, **options) -> list:
 @contextmanager
 def _refusals():
     """Backend work in a savepoint, so that PostgreSQL's aborted transaction does not outlive
-    the error; the backend's refusal becomes SearchRefused."""
+    the error; the backend's refusal becomes SearchRefused. Outside a transaction (a page
+    request) each statement commits on its own and nothing outlives a failure: no savepoint,
+    no empty BEGIN and COMMIT around a search the index answers alone."""
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
+        ):
             yield
     except DatabaseError as error:
         logger.warning("Search backend refused a query: %s", error)
