@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ressources import discussion, following, history, selectors
 from ressources.models import Kind, RessourceIndexPage, RessourcePage, Theme
 from ressources.rights import may_add_under, may_edit
+from website.queries import without_restricted
 
 
 class RessourceFilters(forms.Form):
@@ -73,8 +74,9 @@ def ressource_context(page: RessourcePage, request) -> dict:
         else "",
         "add_url": _add_url(user, page),
         "sub_ressources": selectors.sub_ressources(page),
-        "related_structures": page.related_structures.live().order_by("title"),
-        "used_by": page.used_by.live().order_by("title"),
+        # A structure behind a view restriction is not named on a public resource.
+        "related_structures": without_restricted(page.related_structures.live()).order_by("title"),
+        "used_by": without_restricted(page.used_by.live()).order_by("title"),
         "related_methods": related_methods,
         "related_bilans": related_bilans,
         "wiki_url": selectors.wiki_url(),
