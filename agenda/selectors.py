@@ -45,11 +45,18 @@ def listed_events() -> QuerySet:
 
 
 def _occurrences(events: QuerySet | None = None) -> QuerySet:
-    events = public_events() if events is None else events
-    return (
-        Occurrence.objects.filter(event__in=events.values("pk"))
-        .prefetch_related(Prefetch("event", queryset=listed_events()))
-        .order_by("start", "pk")
+    if events is None:
+        # The whole network's sessions: EXISTS has the database walk the sessions by date and
+        # check each one's event, instead of listing every public event first (10,000 at
+        # size M); three times faster. Events narrowed to a place or a structure are few:
+        # listing them first is then the faster way.
+        sessions = Occurrence.objects.filter(
+            Exists(public_events().filter(pk=OuterRef("event_id")))
+        )
+    else:
+        sessions = Occurrence.objects.filter(event__in=events.values("pk"))
+    return sessions.prefetch_related(Prefetch("event", queryset=listed_events())).order_by(
+        "start", "pk"
     )
 
 
