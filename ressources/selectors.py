@@ -103,6 +103,7 @@ def ressources_linking_to(page: Page) -> QuerySet:
     )
 
 
-def wiki_url() -> str:
+def wiki_url(request=None) -> str:
+    # With the request, the site's root paths it already read serve again: no cache read.
     index = RessourceIndexPage.objects.live().only("id", "url_path").first()
-    return index.url if index else ""
+    return index.get_url(request) if index else ""

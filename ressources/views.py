@@ -59,7 +59,7 @@ def wiki_home_context(index: RessourceIndexPage, request) -> dict:
         "tags": selectors.tags_in_use(),
         "recent": selectors.recently_updated(),
         "add_url": _add_url(request.user, index),
-        "wiki_url": index.url,
+        "wiki_url": index.get_url(request),
         **discussion.home_context(request, index),
         **following.home_context(request, index),
     }
@@ -79,7 +79,7 @@ def ressource_context(page: RessourcePage, request) -> dict:
         "used_by": without_restricted(page.used_by.live()).order_by("title"),
         "related_methods": related_methods,
         "related_bilans": related_bilans,
-        "wiki_url": selectors.wiki_url(),
+        "wiki_url": selectors.wiki_url(request),
         **history.page_context(request, page),
         **discussion.page_context(request, page),
         **following.page_context(request, page),
