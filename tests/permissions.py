@@ -239,3 +239,52 @@ def expected(role: str, action: str, target: str, network: Network) -> bool:
     if action in DESTRUCTIVE and target.startswith("structure_"):
         return False
     return role == f"editeur_{network.owner_of(target)}"
+
+
+# --- The whole site, for the matrices that cross every app ------------------------------------
+
+
+def with_index_pages(network: Network) -> Network:
+    """The network plus the section pages setup_site builds, by name, and structure A at the
+    address "structure-a" (routes that take a structure's slug)."""
+    from agenda.models import AgendaPage
+    from bilans.models import BilanIndexPage, MethodIndexPage
+    from ressources.models import RessourceIndexPage
+    from structures.models import LieuIndexPage, NewsIndexPage
+    from veille.models import VeilleIndexPage
+    from website.models import HomePage
+
+    for name, model in {
+        "accueil": HomePage,
+        "structures": StructureIndexPage,
+        "lieux": LieuIndexPage,
+        "actualites": NewsIndexPage,
+        "agenda": AgendaPage,
+        "wiki": RessourceIndexPage,
+        "veille": VeilleIndexPage,
+        "bilans": BilanIndexPage,
+        "methodes": MethodIndexPage,
+    }.items():
+        network.pages[name] = model.objects.get()
+    network.pages["structure_A"].slug = "structure-a"
+    network.pages["structure_A"].save_revision().publish()
+    return network
+
+
+# Addresses of the network, as functions of it: tables of routes are written before it exists.
+
+
+def page_url(name: str, route: str = "", *args):
+    """A page of the network, or one of its own routes; `args` may be functions of the network."""
+
+    def url(network: Network) -> str:
+        target = network.pages[name]
+        values = [arg(network) if callable(arg) else arg for arg in args]
+        return target.url + (target.reverse_subpage(route, args=values) if route else "")
+
+    return url
+
+
+def named_url(name: str, *args):
+    """A named URL; `args` are functions of the network."""
+    return lambda network: reverse(name, args=[arg(network) for arg in args])

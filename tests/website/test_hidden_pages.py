@@ -18,24 +18,26 @@ import time_machine
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils.text import slugify
 
 from wagtail.models import PageViewRestriction
 
 from agenda.factories import EventPageFactory
-from agenda.models import AgendaPage
 from bilans.factories import BilanPageFactory, MethodPageFactory
-from bilans.models import BilanIndexPage, MethodIndexPage
 from ressources.factories import RessourcePageFactory
-from ressources.models import RessourceIndexPage, RessourcePage
+from ressources.models import RessourcePage
 from structures.factories import LieuPageFactory, NewsPageFactory, StructurePageFactory
-from structures.models import LieuIndexPage, NewsIndexPage, StructureIndexPage
-from tests.permissions import Network, build_network, client_for, module_network
+from tests.permissions import (
+    Network,
+    build_network,
+    client_for,
+    module_network,
+    named_url,
+    page_url,
+    with_index_pages,
+)
 from veille.factories import AppelPageFactory
-from veille.models import VeilleIndexPage
 from website.factories import StandardPageFactory
-from website.models import HomePage
 
 CLOCK = datetime(2026, 11, 10, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
 VISIBLE, HIDDEN, LOGIN_ONLY = "zqvisible", "zqcache", "zqconnexion"
@@ -56,17 +58,6 @@ KINDS = {
     "methode": (MethodPageFactory, "methodes"),
     "page": (StandardPageFactory, "accueil"),
 }
-INDEXES = {
-    "accueil": HomePage,
-    "structures": StructureIndexPage,
-    "lieux": LieuIndexPage,
-    "actualites": NewsIndexPage,
-    "agenda": AgendaPage,
-    "wiki": RessourceIndexPage,
-    "veille": VeilleIndexPage,
-    "bilans": BilanIndexPage,
-    "methodes": MethodIndexPage,
-}
 
 
 def _restrict(page, kind: str, *, group=None) -> None:
@@ -79,12 +70,8 @@ def _restrict(page, kind: str, *, group=None) -> None:
 
 def build_hidden_network() -> Network:
     with time_machine.travel(CLOCK, tick=False):
-        network = build_network()
+        network = with_index_pages(build_network())
         pages = network.pages
-        for name, model in INDEXES.items():
-            pages[name] = model.objects.get()
-        pages["structure_A"].slug = "structure-a"
-        pages["structure_A"].save_revision().publish()
         nobody = Group.objects.create(name="Groupe sans membres")
         for kind, (factory, parent) in KINDS.items():
             parent = pages[parent]
@@ -126,16 +113,7 @@ def clock():
         yield
 
 
-def page(name: str, route: str = "", *args):
-    def url(network: Network) -> str:
-        target = network.pages[name]
-        return target.url + (target.reverse_subpage(route, args=args) if route else "")
-
-    return url
-
-
-def named(name: str):
-    return lambda network: reverse(name)
+page, named = page_url, named_url
 
 
 # name: (address, lists public pages of these kinds: the control that must show)

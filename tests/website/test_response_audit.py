@@ -26,19 +26,25 @@ from wagtail.models import (
 )
 
 from agenda.factories import EventPageFactory
-from agenda.models import AgendaPage
 from bilans.factories import ActionFactory, BilanPageFactory, MethodPageFactory
-from bilans.models import BilanIndexPage, BilanPage, MethodIndexPage
+from bilans.models import BilanPage
 from ressources.factories import RessourcePageFactory
-from ressources.models import Comment, RessourceIndexPage
-from structures.models import LieuIndexPage, NewsIndexPage, StructureIndexPage
+from ressources.models import Comment
 from tests.bilans.conftest import five_columns
-from tests.permissions import INVITATION_TOKEN, Network, build_network, client_for, module_network
+from tests.permissions import (
+    INVITATION_TOKEN,
+    Network,
+    build_network,
+    client_for,
+    module_network,
+    named_url,
+    page_url,
+    with_index_pages,
+)
 from veille.factories import AppelPageFactory
-from veille.models import VeilleIndexPage
 from website.factories import StandardPageFactory
 from website.guard import HONEYPOT_FIELD, hit_rate_limit
-from website.models import HomePage, RelaisDocument
+from website.models import RelaisDocument
 from website.search_views import MAX_QUERY_BYTES
 from website.security.middleware import GUARDED_PATHS
 from website.urls import handler400, handler403, handler404, handler500
@@ -67,21 +73,11 @@ class Route:
     form: str = READ_ONLY
 
 
-def page(name: str, route: str = "", *args) -> Callable[[Network], str]:
-    def url(network: Network) -> str:
-        target = network.pages[name]
-        values = [arg(network) if callable(arg) else arg for arg in args]
-        return target.url + (target.reverse_subpage(route, args=values) if route else "")
-
-    return url
+page, named = page_url, named_url
 
 
 def fixed(path: str) -> Callable[[Network], str]:
     return lambda network: path
-
-
-def named(name: str, *args: Callable[[Network], object]) -> Callable[[Network], str]:
-    return lambda network: reverse(name, args=[arg(network) for arg in args])
 
 
 def pk_of(name: str) -> Callable[[Network], int]:
@@ -338,22 +334,8 @@ def test_every_route_is_audited():
 
 
 def build_audit_network() -> Network:
-    network = build_network()
+    network = with_index_pages(build_network())
     pages = network.pages
-    for name, model in {
-        "accueil": HomePage,
-        "structures": StructureIndexPage,
-        "lieux": LieuIndexPage,
-        "actualites": NewsIndexPage,
-        "agenda": AgendaPage,
-        "wiki": RessourceIndexPage,
-        "veille": VeilleIndexPage,
-        "bilans": BilanIndexPage,
-        "methodes": MethodIndexPage,
-    }.items():
-        pages[name] = model.objects.get()
-    pages["structure_A"].slug = "structure-a"
-    pages["structure_A"].save_revision().publish()
     pages["page_standard"] = StandardPageFactory(parent=pages["accueil"], title="À propos test")
     pages["evenement_A"] = EventPageFactory(parent=pages["structure_A"], title="Atelier A")
     pages["appel_A"] = AppelPageFactory(parent=pages["structure_A"], title="Appel A")
