@@ -131,7 +131,8 @@ def _listening_address(process) -> str:
 
 
 def fetch(url: str) -> tuple[int, bytes, dict]:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+    # The worker loads Django on the first request: seconds on a busy machine.
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (loopback)
         return response.status, response.read(), dict(response.headers)
 
 
