@@ -17,7 +17,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --du
 CHROMIUM ?= /usr/bin/chromium
 MANAGE := $(PY) manage.py
 
-.PHONY: help install install-test run demo migrate test test-fast conformance lint format bench lock chromium clean
+.PHONY: help install install-test run serve demo migrate test test-fast conformance lint format bench loadtest lock chromium clean
 
 help: ## List the targets and what they do
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ run: demo ## Install, migrate, load the demo and serve on 127.0.0.1:$PORT
 	@echo "Relais : http://127.0.0.1:$(PORT)/  (administration : /admin/)"
 	@$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+serve: install ## Serve as in production: gunicorn with gunicorn.conf.py on 127.0.0.1:$PORT
+	@PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py website.wsgi
+
 chromium: ## Install Debian's Chromium for the browser tests when missing
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -95,6 +98,9 @@ format: install-test ## Rewrite code and templates to the project's style
 
 bench: install-test ## Seed a network of size $SIZE (S, M, L) and print the benchmarks
 	@$(PY) -m tests.bench --size $(SIZE)
+
+loadtest: install-test ## Load test under gunicorn on 127.0.0.1 (SQLite, or PostgreSQL with DATABASE_URL); not part of make test
+	@$(PY) -m tests.load $(LOADTEST_ARGS)
 
 lock: $(PY) ## Re-resolve the dependencies and rewrite the lock files
 	@$(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes pyproject.toml -o requirements/main.lock
