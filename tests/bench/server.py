@@ -90,16 +90,17 @@ class Load:
 
 def parse_wrk(output: str) -> dict:
     """The figures of wrk's report: requests, seconds, requests/s, failed answers."""
-    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output)
+    # wrk writes the duration in its own units: 950.00ms, 5.01s, 1.00m (a minute or more).
+    done = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m|h)\b", output)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    seconds = float(done.group(2)) / (1000 if done and done.group(3) == "ms" else 1) if done else 0
+    unit = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[done.group(3)] if done else 0
     return {
         "requests": int(done.group(1)) if done else 0,
-        "seconds": round(seconds, 2),
+        "seconds": round(float(done.group(2)) * unit, 2) if done else 0,
         "rps": round(float(rate.group(1)), 1) if rate else None,
         "failed": (int(non_2xx.group(1)) if non_2xx else 0)
         + (sum(int(number) for number in errors.groups()) if errors else 0),

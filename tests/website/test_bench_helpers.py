@@ -46,3 +46,6 @@ def test_table_aligns_columns_and_shows_missing_values():
 def test_wrk_report_is_read():
     assert parse_wrk(WRK_REPORT) == {"requests": 12345, "seconds": 5.01, "rps": 2464.1, "failed": 7}
     assert parse_wrk("")["rps"] is None
+    # Past a minute wrk counts in minutes.
+    a_minute = parse_wrk("  150000 requests in 1.00m, 1.20GB read\nRequests/sec:   2496.60\n")
+    assert a_minute["requests"] == 150000 and a_minute["seconds"] == 60.0
