@@ -43,6 +43,7 @@ from veille.models import (
 )
 from website.imports import Action, ImportReport, Outcome
 from website.models.pages import RICH_TEXT_FEATURES
+from website.progress import Progress
 
 SITE = "https://aides-territoires.beta.gouv.fr"
 MAX_PAGE_BYTES = 20 * 1024 * 1024
@@ -469,6 +470,7 @@ def import_aides(source: str, *, dry_run: bool = False) -> ImportReport:
         # One transaction per page of the API: no write lock is held while the next page is
         # fetched, and what a page saved stays when a later page is refused (records are found
         # again by their id, so the next run completes the import without duplicates).
+        progress = Progress(f"Aides-territoires, page {page_number}", len(records))
         try:
             with transaction.atomic():
                 for index, raw in enumerate(records, start=1):
@@ -477,8 +479,10 @@ def import_aides(source: str, *, dry_run: bool = False) -> ImportReport:
                         "index": index,
                     }
                     _import_record(raw, report.outcome(where), context, parent)
+                    progress.advance()
                 if dry_run:
                     raise _DryRun
         except _DryRun:
             pass
+        progress.finish()
     return report
