@@ -47,6 +47,11 @@ def _arguments() -> argparse.Namespace:
         action="store_true",
         help="skip the apps' further measurements (search backends side by side)",
     )
+    parser.add_argument(
+        "--only-server",
+        action="store_true",
+        help="the gunicorn section alone, on the network already built",
+    )
     parser.add_argument("--seconds", type=float, help="seconds per throughput measure")
     parser.add_argument("--memory-requests", type=int, help="requests before the memory reading")
     parser.add_argument(
@@ -125,9 +130,10 @@ def main() -> int:
 
     started = time.monotonic()
     # The cache table first: the page cache writes its token as soon as migrations write.
-    call_command("createcachetable", verbosity=0)
-    call_command("migrate", verbosity=0)
-    call_command("seed_scale", size=arguments.size, verbosity=0)
+    if not arguments.only_server:
+        call_command("createcachetable", verbosity=0)
+        call_command("migrate", verbosity=0)
+        call_command("seed_scale", size=arguments.size, verbosity=0)
     seeding_seconds = time.monotonic() - started
 
     modules = list(contributions("bench"))
@@ -136,16 +142,17 @@ def main() -> int:
     # A page that fails is a 500 row of the table, not the end of the run.
     client = Client(HTTP_HOST="localhost", raise_request_exception=False)
 
+    measured_here = [] if arguments.only_server else pages
     started = time.monotonic()
     page_rows = [
         {"page": page.label, "url": page.url}
         | _time(client, page.url, arguments.requests, uncached=True)
-        for page in pages
+        for page in measured_here
     ]
     feed_rows = []
     # A cold whole-agenda ICS takes seconds at M: fewer cold requests.
     cold_requests = max(5, arguments.requests // 3)
-    for feed in feeds:
+    for feed in [] if arguments.only_server else feeds:
         cold = _time(client, feed.url, cold_requests, prepare=cache.clear, uncached=True)
         warm = _time(client, feed.url, arguments.requests)
         feed_rows.append(
@@ -160,7 +167,8 @@ def main() -> int:
     measured = [
         row
         for module in modules
-        if hasattr(module, "measurements") and not arguments.no_measurements
+        if hasattr(module, "measurements")
+        and not (arguments.no_measurements or arguments.only_server)
         for row in module.measurements(SIZES[arguments.size])
     ]
     measurements_seconds = time.monotonic() - started
@@ -235,7 +243,8 @@ def main() -> int:
 
     if server:
         _say_server(server)
-    output = Path("var") / "bench" / f"results-{arguments.size}-{vendor}.json"
+    suffix = "-server" if arguments.only_server else ""
+    output = Path("var") / "bench" / f"results-{arguments.size}-{vendor}{suffix}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(
         json.dumps(
