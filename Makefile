@@ -10,6 +10,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 PORT ?= 8000
 SIZE ?= S
+BENCH_ARGS ?=
 # Test processes: one per core (pytest-xdist); WORKERS=0 runs them all in this process.
 # The 25 slowest steps are listed at the end: CI time is watched (under 15 minutes is the aim).
 WORKERS ?= auto
@@ -49,8 +50,8 @@ install: $(VENV)/.installed-main ## Install the locked dependencies into .venv
 install-test: $(VENV)/.installed-test ## Install the locked dependencies and the test tools
 
 migrate: install
-	@$(MANAGE) migrate --no-input --verbosity 0
 	@$(MANAGE) createcachetable
+	@$(MANAGE) migrate --no-input --verbosity 0
 
 demo: migrate ## Build the site and load the demo content (idempotent)
 	@$(MANAGE) setup_site
@@ -96,8 +97,8 @@ format: install-test ## Rewrite code and templates to the project's style
 	@$(VENV)/bin/ruff format --quiet .
 	@$(VENV)/bin/djhtml $$(git ls-files 'templates/*.html') >/dev/null || true
 
-bench: install-test ## Seed a network of size $SIZE (S, M, L) and print the benchmarks
-	@$(PY) -m tests.bench --size $(SIZE)
+bench: install-test ## Seed a network of size $SIZE (S, M, L) and print the benchmarks (BENCH_ARGS=--long, --no-server, --only-server, --no-measurements)
+	@$(PY) -m tests.bench --size $(SIZE) $(BENCH_ARGS)
 
 loadtest: install-test ## Load test under gunicorn on 127.0.0.1 (SQLite, or PostgreSQL with DATABASE_URL); not part of make test
 	@$(PY) -m tests.load $(LOADTEST_ARGS)

@@ -25,6 +25,7 @@ generation token on every request, so several gunicorn workers or servers never 
 longer than a write takes to commit. `X-Cache: hit|miss` says what happened.
 """
 
+import atexit
 import contextvars
 import hashlib
 import os
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
+from django.core.signals import request_finished, setting_changed
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
@@ -112,6 +113,7 @@ def _token_file() -> Path | None:
 
 def generation() -> str:
     """The current generation token, created when there is none (empty or culled cache)."""
+    flush_pending()
     path = _token_file()
     if path is not None:
         try:
@@ -164,7 +166,11 @@ def _shows_on_pages(sql: str) -> bool:
 
 def _bump_after_write(connection) -> None:
     if not connection.in_atomic_block:
-        bump()
+        # Not now: on SQLite an INSERT … RETURNING is still in progress until Django reads its
+        # row, and writing the token on the same connection then (the database cache) made
+        # SQLite roll the INSERT back. Replaced before this connection's next statement, before
+        # the token is read, at the end of the request, or when the process exits.
+        connection._relais_page_cache_pending = True
         return
     # Other connections see the write when it commits: replace the token then, once per
     # transaction. The list of commit hooks is a new one after each commit or rollback.
@@ -176,7 +182,22 @@ def _bump_after_write(connection) -> None:
         bump()
 
 
+def flush_pending(connection=None, **kwargs) -> None:
+    """Replace the token for the autocommitted writes `_bump_after_write` left pending (on
+    `connection`, or on every connection of this thread)."""
+    for each in [connection] if connection is not None else connections.all(initialized_only=True):
+        if getattr(each, "_relais_page_cache_pending", False):
+            each._relais_page_cache_pending = False
+            if each.in_atomic_block:
+                # The write is committed already; the token follows this transaction (a
+                # rollback leaves it to the RELAIS_PAGE_CACHE_SECONDS ceiling).
+                transaction.on_commit(bump, using=each.alias)
+            else:
+                bump()
+
+
 def _watch_writes(execute, sql, params, many, context):
+    flush_pending(context["connection"])
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and _shows_on_pages(sql):
         _bump_after_write(context["connection"])
@@ -220,6 +241,8 @@ def _record_page(page, request, serve_args, serve_kwargs):
 def connect() -> None:
     """Called once from the app's `ready()`: management commands write content too."""
     connection_created.connect(_install, dispatch_uid="relais-page-cache")
+    request_finished.connect(flush_pending, dispatch_uid="relais-page-cache")
+    atexit.register(flush_pending)
     for connection in connections.all(initialized_only=True):
         _install(connection)
     setting_changed.connect(_forget_local, dispatch_uid="relais-page-cache")

@@ -251,7 +251,7 @@ def test_deleting_my_account_keeps_what_i_wrote_signed_former_member(
     history = text(visitor.get(fiche.url + "historique/"))
     assert "par ancien membre" in history
     page = text(visitor.get(fiche.url))
-    assert "Toujours utile, merci." in page and "Ancien membre" in page
+    assert "Toujours utile, merci." in page and "ancien membre" in page
     assert "Awa" not in page and "Awa" not in history
 
 

@@ -144,17 +144,27 @@ def _example_names() -> set[str]:
 def test_gunicorn_stops_with_the_line_instead_of_restarting_workers_forever():
     # A worker that exits with an ordinary error is restarted by gunicorn in a loop; the WSGI
     # module turns a configuration error into gunicorn's "failed to boot", which halts it.
+    # With the repository's gunicorn.conf.py (gunicorn reads it from the working directory
+    # anyway), whose logs go to standard output, and one worker.
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "website.wsgi", "--bind", "127.0.0.1:0"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "website.wsgi"],
         cwd=ROOT,
-        env=_environment({**VALID, "DJANGO_SECRET_KEY": MISSING}),
+        env=_environment(
+            {
+                **VALID,
+                "DJANGO_SECRET_KEY": MISSING,
+                "WEB_CONCURRENCY": "1",
+                "RELAIS_BIND": "127.0.0.1:0",
+            }
+        ),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
 
-    assert result.returncode == 3, result.stderr
-    assert "Configuration invalide : DJANGO_SECRET_KEY" in result.stderr
-    assert "Worker failed to boot" in result.stderr
-    assert result.stderr.count("Booting worker") == 1
+    output = result.stdout + result.stderr
+    assert result.returncode == 3, output
+    assert "Configuration invalide : DJANGO_SECRET_KEY" in output
+    assert "Worker failed to boot" in output
+    assert output.count("Booting worker") == 1
