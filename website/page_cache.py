@@ -28,6 +28,7 @@ longer than a write takes to commit. `X-Cache: hit|miss` says what happened.
 import atexit
 import contextvars
 import hashlib
+import logging
 import os
 import re
 import uuid
@@ -39,7 +40,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, setting_changed
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.utils import timezone
@@ -50,6 +51,7 @@ from wagtail import hooks
 
 PARIS = ZoneInfo("Europe/Paris")
 GENERATION_KEY = "page-cache:generation"
+logger = logging.getLogger(__name__)
 # A digit sorts before "guard:…" and the other keys: the database cache's cull, which drops the
 # first third of the keys in alphabetical order, drops pages before rate-limit counts.
 ENTRY_PREFIX = "0page:"
@@ -131,13 +133,27 @@ def bump() -> str:
     token = uuid.uuid4().hex
     path = _token_file()
     if path is None:
-        cache.set(GENERATION_KEY, token, None)
+        _store_token(token)
         return token
     # Written beside, then renamed over: a reader sees the old token or the new, whole.
     written = path.with_name(f"{path.name}.{token}")
     written.write_text(token)
     os.replace(written, path)
     return token
+
+
+def _store_token(token: str) -> None:
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        cache.set(GENERATION_KEY, token, None)
+        return
+    # `migrate` writes before `createcachetable` has made the table on a new database: a
+    # missing table must not fail the write that asked for a new token (nothing is cached
+    # yet), nor, on PostgreSQL, poison the transaction it may run in (hence the savepoint).
+    try:
+        with transaction.atomic():
+            cache.set(GENERATION_KEY, token, None)
+    except DatabaseError:
+        logger.warning("Page cache: the generation token could not be stored (no cache table?)")
 
 
 def _transactional_token() -> bool:

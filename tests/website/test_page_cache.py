@@ -20,7 +20,7 @@ from agenda.models import AgendaPage
 from ressources.factories import RessourcePageFactory
 from ressources.models import Comment, RessourceIndexPage
 from structures.factories import LieuPageFactory, StructurePageFactory
-from structures.models import LieuIndexPage, StructureIndexPage
+from structures.models import LieuIndexPage, StructureIndexPage, StructurePage
 from veille.factories import AppelPageFactory, FunderFactory
 from veille.models import VeilleIndexPage
 from website import page_cache
@@ -415,3 +415,17 @@ def test_setup_site_at_a_deployment_forgets_the_pages_of_the_previous_code(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("setup_site", verbosity=0)
     fresh(client, structure.url)
+
+
+def test_a_write_before_the_cache_table_exists_still_saves(settings, structure):
+    # What `migrate` does on a new database, before `createcachetable`.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "table_pas_encore_creee",
+        }
+    }
+    page_cache.bump()
+    structure.title = "CLEF de Chantemerle"
+    structure.save()
+    assert StructurePage.objects.get(pk=structure.pk).title == "CLEF de Chantemerle"
