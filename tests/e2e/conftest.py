@@ -184,8 +184,12 @@ class Visitor:
 
     # --- looking ------------------------------------------------------------------------
 
-    def check(self, name: str) -> None:
-        """Check the current page and screenshot it; keep what is wrong, labelled with `name`."""
+    def check(self, name: str, *, every_impact: bool = False) -> None:
+        """Check the current page and screenshot it; keep what is wrong, labelled with `name`.
+
+        `every_impact` makes any axe-core finding a problem, minor and moderate ones included,
+        for the pages an issue promises clean.
+        """
         label = f"{name} ({self.page.url}, {self.width} px)"
         found = []
         if self.document is None or self.document.status != 200:
@@ -207,11 +211,11 @@ class Visitor:
             found.append(
                 f"scrolls sideways: the page is {overflow[0]} px wide on a {overflow[1]} px screen"
             )
-        found += self._axe()
+        found += self._axe(every_impact=every_impact)
         self.screenshot(name)
         self.problems += [f"{label}: {problem}" for problem in found]
 
-    def _axe(self) -> list[str]:
+    def _axe(self, *, every_impact: bool) -> list[str]:
         # Evaluated through the DevTools protocol, which the page's CSP does not govern: the
         # page is audited under the very policy visitors get (no bypass_csp, no inline script).
         self.page.evaluate(AXE_SCRIPT)
@@ -227,7 +231,7 @@ class Visitor:
                 ),
             )
             for violation in results["violations"]
-            if violation["impact"] in BLOCKING_IMPACTS
+            if every_impact or violation["impact"] in BLOCKING_IMPACTS
         ]
 
     def screenshot(self, name: str) -> Path:

@@ -50,7 +50,7 @@ def test_a_resident_finds_the_piochet_open_on_friday_morning_and_gets_its_fiche(
     with time_machine.travel(FRIDAY_10H, tick=True):
         visitor.open("/espaces-numeriques/")
         expect(page.locator("h1")).to_have_text("Trouver un espace numérique")
-        visitor.check("annuaire")
+        visitor.check("annuaire", every_impact=True)
 
         page.get_by_label("Aide aux démarches administratives").check()
         page.get_by_label("Ouvert").select_option("vendredi")
@@ -60,14 +60,14 @@ def test_a_resident_finds_the_piochet_open_on_friday_morning_and_gets_its_fiche(
         expect(page.locator("#resultats")).to_have_text("1 lieu")
         expect(page.locator(".place-card")).to_contain_text("Ouvert maintenant — ferme à 12 h")
         expect(page.locator("#carte .leaflet-marker-icon")).to_have_count(1)
-        visitor.check("annuaire filtre")
+        visitor.check("annuaire filtre", every_impact=True)
 
         visitor.follow(page.get_by_role("link", name="Espace numérique du Piochet"))
         expect(page.locator("h1")).to_have_text("Espace numérique du Piochet")
         expect(page.locator(".opening-hours-status")).to_have_text(
             "Ouvert maintenant — ferme à 12 h"
         )
-        visitor.check("lieu")
+        visitor.check("lieu", every_impact=True)
 
         visitor.follow(page.get_by_role("link", name="Fiche d'orientation à imprimer ou envoyer"))
         expect(page.locator("h1")).to_have_text("Espace numérique du Piochet")
@@ -75,7 +75,7 @@ def test_a_resident_finds_the_piochet_open_on_friday_morning_and_gets_its_fiche(
             "Espace numérique du Piochet\nQuartier du Piochet, 73490 La Ravoire\n"
             "Horaires : Vendredi 9 h – 12 h\nÀ apporter : Pièce d'identité, identifiants CAF"
         )
-        visitor.check("fiche")
+        visitor.check("fiche", every_impact=True)
     visitor.assert_no_problems()
 
 
