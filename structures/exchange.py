@@ -28,7 +28,10 @@ Identifiers: the standard's ``id`` is unique *per source* ("identifiant unique l
 files number their places 1, 2, 3… So a place is stored with ``identifiant = "<source>:<id>"``
 (unless the id already starts with ``"<source>:"``), where source is the record's ``source``,
 else the importer's default (the file's name). Re-importing the same file finds the same
-identifiants and updates, never duplicates. A place created on this site has the identifiant
+identifiants and updates, never duplicates. The same records under another file name (dated
+exports) would get another default source: a record without ``source`` whose id, name and
+postcode match a place imported under another source is skipped, and its report line names
+that source for ``--source``. A place created on this site has the identifiant
 ``relais-lieu-<pk>`` and no source; it is exported with ``source`` = the site's name
 (``WAGTAIL_SITE_NAME``) and ``id`` = ``"<site name>:relais-lieu-<pk>"``, so that an export read
 into another database and exported again gives the same records. Reading this site's own
@@ -48,6 +51,7 @@ import itertools
 import json
 import math
 import re
+import shlex
 import statistics
 import unicodedata
 from collections import defaultdict
@@ -686,6 +690,9 @@ class Incoming:
     terms: dict[str, list[str]] = field(default_factory=dict)  # vocabulary → codes
     pivot: str = ""
     parent_hint: str = ""
+    # The record named no source: its identifiant's prefix is the importer's default (the
+    # file's name unless --source says otherwise), which changes with the file's name.
+    default_source: bool = False
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -773,7 +780,8 @@ class _Reader:
                 % {"value": self.text(raw, "date_maj")}
             )
             return None
-        source = self.text(raw, "source")[:200] or self.default_source
+        named_source = self.text(raw, "source")[:200]
+        source = named_source or self.default_source
         prefix = f"{source}:"
         identifiant = local_id if local_id.startswith(prefix) else prefix + local_id
         if len(identifiant) > LieuPage._meta.get_field("identifiant").max_length:
@@ -785,7 +793,11 @@ class _Reader:
 
         fields: dict[str, Any] = {"identifiant": identifiant, "source": source}
         incoming = Incoming(
-            outcome=outcome, identifiant=identifiant, local_id=local_id, fields=fields
+            outcome=outcome,
+            identifiant=identifiant,
+            local_id=local_id,
+            fields=fields,
+            default_source=not named_source,
         )
         fields["code_postal"] = postcode
         fields["date_maj"] = updated
@@ -1145,8 +1157,10 @@ class _Importer:
         )
 
     def existing(self, incomings: list[Incoming]) -> dict[str, LieuPage]:
+        return self.existing_by_identifiant([incoming.identifiant for incoming in incomings])
+
+    def existing_by_identifiant(self, identifiants: list[str]) -> dict[str, LieuPage]:
         found = {}
-        identifiants = [incoming.identifiant for incoming in incomings]
         for chunk in _chunks(identifiants):
             for page in with_structure(
                 LieuPage.objects.filter(identifiant__in=chunk)
@@ -1170,6 +1184,47 @@ class _Importer:
                 )
             )
         return {prefix + identifiant for identifiant in own}
+
+    def earlier_places(
+        self, incomings: list[Incoming], existing: dict[str, LieuPage]
+    ) -> dict[str, LieuPage]:
+        """For each record without a source that would be created: the place already imported
+        under another source with the same id, name and postcode, if there is one.
+
+        Dated exports (lieux-2026-10.csv, then lieux-2026-11.csv) give their records a new
+        default source each month; without this every place would be created again. A place
+        with the same id but another name or postcode is another file's place 1, 2, 3…
+        """
+        candidates = [
+            incoming
+            for incoming in incomings
+            if incoming.default_source and incoming.identifiant not in existing
+        ]
+        stored: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for chunk in _chunks(candidates):
+            rows = (
+                LieuPage.objects.filter(
+                    title__in={incoming.fields["title"] for incoming in chunk},
+                    code_postal__in={incoming.fields["code_postal"] for incoming in chunk},
+                )
+                .exclude(source="")
+                .values_list("title", "code_postal", "identifiant", "source")
+            )
+            for title, postcode, identifiant, source in rows:
+                stored[(title, postcode)].append((identifiant, source))
+        matches = {}
+        for incoming in candidates:
+            key = (incoming.fields["title"], incoming.fields["code_postal"])
+            earlier = sorted(
+                identifiant
+                for identifiant, source in stored.get(key, ())
+                if source != incoming.fields["source"]
+                and incoming.local_id in (identifiant, identifiant.removeprefix(f"{source}:"))
+            )
+            if earlier:
+                matches[incoming.identifiant] = earlier[0]
+        pages = self.existing_by_identifiant(list(matches.values()))
+        return {new: pages[old] for new, old in matches.items() if old in pages}
 
     def parent_for(self, incoming: Incoming) -> tuple[StructurePage | None, str]:
         if self.structure is not None:
@@ -1232,8 +1287,13 @@ class _Importer:
     def write_all(self, incomings: list[Incoming]) -> None:
         existing = self.existing(incomings)
         own = self.own_places(incomings)
+        earlier = self.earlier_places(incomings, existing)
         for incoming in incomings:
-            if incoming.identifiant in own and incoming.identifiant not in existing:
+            page = existing.get(incoming.identifiant)
+            if incoming.identifiant in earlier:
+                page = earlier[incoming.identifiant]
+                self.adopt(incoming, page)
+            if incoming.identifiant in own and page is None:
                 incoming.outcome.skip(
                     _(
                         "Ce lieu a été créé sur ce site (« %(id)s ») : modifiez-le dans "
@@ -1243,7 +1303,7 @@ class _Importer:
                 )
                 continue
             try:
-                self.write(incoming, existing.get(incoming.identifiant))
+                self.write(incoming, page)
             except ValidationError as error:
                 incoming.outcome.skip(
                     _("Refusé à l’enregistrement : %(errors)s")
@@ -1257,6 +1317,19 @@ class _Importer:
                         "(caractère nul, nombre démesuré…)"
                     )
                 )
+
+    def adopt(self, incoming: Incoming, page: LieuPage) -> None:
+        """The record updates the place found under an earlier source, which keeps its
+        identity; the report says so, since the match rests on the id, name and postcode."""
+        incoming.fields["identifiant"], incoming.fields["source"] = page.identifiant, page.source
+        incoming.outcome.note(
+            _(
+                "Ce fichier n’indique pas de source : le lieu déjà importé sous la source "
+                "« %(source)s » (même identifiant, même nom, même code postal) est mis à jour "
+                "plutôt que dupliqué (l’option --source %(option)s désigne cette source)"
+            )
+            % {"source": page.source, "option": shlex.quote(page.source)}
+        )
 
     def write(self, incoming: Incoming, page: LieuPage | None) -> None:
         outcome = incoming.outcome

@@ -535,6 +535,73 @@ def test_a_record_without_source_takes_the_files_name_as_source(home, tmp_path):
     assert (lieu.identifiant, lieu.source) == ("annuaire-savoie:7", "annuaire-savoie")
 
 
+def test_dated_exports_without_source_update_the_places_of_the_earlier_file(home, tmp_path):
+    october = v1_csv(
+        record(id="1", nom="Espace du Piochet", source=""),
+        record(id="2", nom="Point numérique des Épinettes", source=""),
+    )
+    import_text(tmp_path, october, "lieux-2026-10.csv")
+    november = v1_csv(
+        record(id="1", nom="Espace du Piochet", source="", adresse="2 rue du Piochet"),
+        record(id="2", nom="Point numérique des Épinettes", source=""),
+        record(id="3", nom="Régie Coup de Pouce", source=""),
+    )
+    report = import_text(tmp_path, november, "lieux-2026-11.csv")
+    assert [outcome.action for outcome in report.outcomes] == [
+        Action.UPDATED,
+        Action.UNCHANGED,
+        Action.CREATED,
+    ]
+    line = report.outcomes[0].line()
+    assert "le lieu déjà importé sous la source « lieux-2026-10 »" in line
+    assert "(l’option --source lieux-2026-10 désigne cette source)" in line
+    assert sorted(LieuPage.objects.values_list("identifiant", "source", "adresse")) == [
+        ("lieux-2026-10:1", "lieux-2026-10", "2 rue du Piochet"),
+        ("lieux-2026-10:2", "lieux-2026-10", "1 rue de la République"),
+        ("lieux-2026-11:3", "lieux-2026-11", "1 rue de la République"),
+    ]
+    # A third month finds each place under the source it was first imported with.
+    report = import_text(tmp_path, november, "lieux-2026-12.csv")
+    assert report.count(Action.UNCHANGED) == 3
+    assert LieuPage.objects.count() == 3
+
+
+def test_another_files_place_with_the_same_number_but_another_name_is_another_place(home, tmp_path):
+    import_text(tmp_path, v1_csv(record(id="1", nom="Bus numérique", source="")), "a.csv")
+    import_text(tmp_path, v1_csv(record(id="1", nom="Médiathèque", source="")), "b.csv")
+    elsewhere = v1_csv(record(id="1", nom="Bus numérique", source="", code_postal="73490"))
+    import_text(tmp_path, elsewhere, "c.csv")
+    assert sorted(LieuPage.objects.values_list("identifiant", "title", "code_postal")) == [
+        ("a:1", "Bus numérique", "73000"),
+        ("b:1", "Médiathèque", "73000"),
+        ("c:1", "Bus numérique", "73490"),
+    ]
+
+
+def test_finding_the_earlier_files_places_costs_the_same_queries_for_3_or_12(home, tmp_path):
+    def month(count: int, name: str):
+        rows = [record(id=str(n), nom=f"Espace {n}", source="") for n in range(count)]
+        return import_text(tmp_path, v1_csv(*rows), name)
+
+    costs = []
+    for count in (3, 12):
+        month(count, f"lieux-{count}-a.csv")
+        with CaptureQueriesContext(connection) as queries:
+            report = month(count, f"lieux-{count}-b.csv")
+        assert report.count(Action.UNCHANGED) == count
+        costs.append(len(queries))
+    assert costs[0] == costs[1]
+
+
+def test_a_record_naming_its_source_is_never_matched_to_another_sources_place(home, tmp_path):
+    import_text(tmp_path, v1_csv(record(id="1", source="")), "annuaire.csv")
+    import_text(tmp_path, v1_csv(record(id="1", source="Cartographie nationale")), "b.csv")
+    assert sorted(LieuPage.objects.values_list("identifiant", flat=True)) == [
+        "Cartographie nationale:1",
+        "annuaire:1",
+    ]
+
+
 def test_a_bom_semicolons_and_json_lists_are_all_read(home, tmp_path):
     header = ";".join(
         ["id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj", "services"]

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             "--source",
             help=_(
                 "La source des enregistrements qui n’en indiquent pas (par défaut : le nom du "
-                "fichier). Elle préfixe leur identifiant."
+                "fichier). Elle préfixe leur identifiant. Un lieu déjà importé sous une autre "
+                "source, de même identifiant, nom et code postal, est mis à jour, pas dupliqué."
             ),
         )
         parser.add_argument(
