@@ -1,4 +1,6 @@
-"""The admin's "Réseau" menu: memberships, the facilitators' team, invitations.
+"""The admin's "Réseau" menu: memberships, the facilitators' team, invitations; and the warning
+a structure's editors get on its edit page, and its places', while its referral facts need a
+check.
 
 Rights here come from the data, like every other right (structures.permissions), never from
 Django permissions given by hand (none are offered in the groups' editor):
@@ -12,6 +14,7 @@ Django permissions given by hand (none are offered in the groups' editor):
 
 import django_filters
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -37,6 +40,7 @@ from structures import invitations
 from structures.forms import InviteForm, ResendInvitationForm
 from structures.models import Facilitator, Invitation, Membership, Role
 from structures.notifications import MODERATION_NOTIFIED
+from structures.verification import structure_to_verify, verification_warning
 
 ACTIONS = {"add", "change", "delete", "view"}
 EVERYWHERE = "everywhere"
@@ -444,3 +448,15 @@ def register_moderation_log(actions):
         _("Signalé pour modération"),
         _("Un courriel a signalé cet élément à une personne qui peut le modérer"),
     )
+
+
+@hooks.register("before_edit_page")
+def warn_of_unverified_referral_facts(request, page):
+    # On the form only: a message added on a save would follow the redirect, and one added on
+    # an autosave (JSON) would pile up until the next page shown.
+    if request.method != "GET" or not request.accepts("text/html"):
+        return
+    structure = structure_to_verify(page)
+    warning = verification_warning(structure) if structure is not None else ""
+    if warning:
+        messages.warning(request, warning)

@@ -1,6 +1,7 @@
 """ "Mon espace": a person's structures, the region later apps fill, the password, and the
 personal data (export, deletion) DESIGN.md promises."""
 
+import datetime
 import json
 
 import pytest
@@ -299,6 +300,7 @@ def test_deleting_needs_to_be_signed_in(client, home):
     assert response["Location"].startswith("/compte/connexion/")
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
 def test_an_editor_is_told_in_mon_espace_when_their_structure_needs_checking(
     client, home, django_user_model
 ):
@@ -314,4 +316,10 @@ def test_an_editor_is_told_in_mon_espace_when_their_structure_needs_checking(
     Membership.objects.create(user=editor, structure=structure, role=Role.EDITOR)
     client.force_login(editor)
     page = client.get("/compte/mon-espace/").content.decode().replace("&#x27;", "'")
-    assert "n'ont pas été vérifiées depuis plus de six mois" in page
+    assert "n'ont jamais été vérifiées : relisez-les" in page
+    assert "six mois" not in page
+
+    structure.last_verified = datetime.date(2026, 3, 2)
+    structure.save()
+    page = client.get("/compte/mon-espace/").content.decode().replace("&#x27;", "'")
+    assert "n'ont pas été vérifiées depuis le 2 mars 2026, il y a plus de six mois" in page

@@ -89,6 +89,94 @@ def test_referral_information_older_than_six_months_says_it_may_have_changed(cli
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_referral_information_never_checked_says_so_rather_than_six_months(client, structure):
+    structure.referral_needs = "Démarches en ligne"
+    structure.last_verified = None
+    structure.save_revision().publish()
+    page = client.get(structure.url).content.decode()
+    assert "Informations jamais vérifiées : appelez avant de vous déplacer." in page
+    assert "six mois" not in page
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_the_directory_says_never_verified_or_not_for_six_months_as_the_case_is(client, structure):
+    other = StructurePageFactory(
+        parent=StructureIndexPage.objects.get(), title="CCAS", last_verified=None
+    )
+    structure.last_verified = datetime.date(2026, 4, 1)
+    structure.save_revision().publish()
+    LieuPageFactory(parent=structure, title="Espace du Piochet", commune="La Ravoire")
+    LieuPageFactory(parent=other, title="Accueil du CCAS", commune="La Ravoire")
+    page = html.unescape(client.get("/espaces-numeriques/").content.decode())
+    cards = {
+        re.search(r'">([^<]+)</a></h3>', card).group(1): re.search(
+            r'class="verification verification--stale">([^<]+)<', card
+        ).group(1)
+        for card in re.findall(r'<article class="card place-card">(.*?)</article>', page, re.S)
+    }
+    assert cards == {
+        "Espace du Piochet": "Informations non vérifiées depuis plus de six mois : appelez "
+        "avant de vous déplacer.",
+        "Accueil du CCAS": "Informations jamais vérifiées : appelez avant de vous déplacer.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("last_verified", "warning"),
+    [
+        (
+            None,
+            "Les informations d’orientation de « CLEF Chantemerle » n’ont jamais été vérifiées "
+            ": relisez-les puis indiquez leur date de dernière vérification",
+        ),
+        (
+            datetime.date(2026, 5, 1),
+            "Les informations d’orientation de « CLEF Chantemerle » n’ont pas été vérifiées "
+            "depuis le 1er mai 2026, il y a plus de six mois : relisez-les puis mettez à jour "
+            "leur date de dernière vérification",
+        ),
+        (datetime.date(2026, 6, 1), None),
+    ],
+)
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
+def test_editors_are_warned_in_the_admin_when_the_structure_needs_verifying(
+    client, structure, django_user_model, last_verified, warning
+):
+    from structures.models import Membership, Role
+
+    structure.last_verified = last_verified
+    structure.save_revision().publish()
+    lieu = LieuPageFactory(parent=structure)
+    editor = django_user_model.objects.create_user(
+        username="editrice@example.org", password="x" * 14
+    )
+    Membership.objects.create(user=editor, structure=structure, role=Role.EDITOR)
+    client.force_login(editor)
+    client.defaults["HTTP_HOST"] = "localhost"
+    for page in (structure, lieu):
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200
+        shown = html.unescape(response.content.decode())
+        if warning is None:
+            assert "Les informations d’orientation de" not in shown
+        else:
+            assert warning in shown
+
+
+def test_a_saved_draft_returns_to_the_form_with_the_warning_once(admin_client, structure):
+    structure.last_verified = None
+    structure.save_revision().publish()
+    admin_client.defaults["HTTP_HOST"] = "localhost"
+    response = admin_client.post(
+        f"/admin/pages/{structure.pk}/edit/",
+        {"title": structure.title, "slug": structure.slug, "commune": "La Ravoire"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(f"/admin/pages/{structure.pk}/edit/", 302)]
+    assert html.unescape(response.content.decode()).count("n’ont jamais été vérifiées") == 1
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 10, tzinfo=datetime.UTC))
 def test_referral_information_checked_last_month_is_shown_as_current(structure):
     structure.last_verified = datetime.date(2026, 10, 20)
     assert not structure.needs_verification()
