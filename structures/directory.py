@@ -1,7 +1,7 @@
 """The directory of digital spaces: what a resident asks for, and the places that answer it.
 
 Vocabulary filters run in the database. Opening hours and distances are computed in Python on
-the filtered places' hours and coordinates only (four columns a row, no page objects); whole
+the filtered places' rows only (hours, coordinates, name, path: no page objects); whole
 places are then read for the one page of results shown, so a page costs the same for ten
 places or a department's thousand.
 """
@@ -18,19 +18,30 @@ from django.utils.translation import gettext_lazy
 from structures.geo import distance_km
 from structures.models import LieuPage, Term, Vocabulary
 from structures.models.pages import verification_is_stale
-from structures.opening_hours import DAY_PART_CHOICES, OpeningStatus, is_open_during, status
+from structures.opening_hours import (
+    DAY_PART_CHOICES,
+    DAY_PARTS,
+    OpeningStatus,
+    is_open_during,
+    status,
+)
 from structures.selectors import (
+    departement_centre,
+    departement_of,
     directory_communes,
     directory_places,
     postcode_centre,
     with_any_term,
 )
+from website import page_cache
 from website.searching import SearchRefused, search
 
 FREE = "Gratuit"
 NOW = "maintenant"
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 MAX_SEARCH_RESULTS = 1000
+# What "Trier autour de moi" receives at most: a département's places fit many times over.
+MAX_LOCATED = 5000
 
 
 class TermChoiceField(forms.MultipleChoiceField):
@@ -168,7 +179,7 @@ class DirectoryResults:
     ids: list[int] = field(default_factory=list)
     distances: dict[int, float | None] = field(default_factory=dict)
     sorted_from: str = ""
-    notice: str = ""
+    notices: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -196,22 +207,78 @@ class _Row:
     horaires: str
     latitude: float | None
     longitude: float | None
+    title: str
+    url_path: str
+    commune: str
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 def _next_weekday(name: str, today: date) -> date:
     return today + timedelta(days=(WEEKDAYS.index(name) - today.weekday()) % 7)
 
 
+def _coming_days(part: str, now: datetime) -> list[date]:
+    """The days of the next seven occurrences of a part of the day not over yet.
+
+    Today's morning counts until noon; from then on the seventh morning is next week's.
+    """
+    local = timezone.localtime(now)
+    today = local.date()
+    part_ends = datetime.combine(today, DAY_PARTS[part][1], tzinfo=local.tzinfo)
+    first = today if local < part_ends else today + timedelta(days=1)
+    if first == today:
+        # Tomorrow's list of days differs: a cached answer must not outlive today's part.
+        page_cache.changes_at(part_ends)
+    return [first + timedelta(days=offset) for offset in range(7)]
+
+
 def _distance_km(origin: tuple[float, float], row: _Row) -> float | None:
-    if row.latitude is None or row.longitude is None:
+    if not row.located:
         return None
     return distance_km(origin, (row.latitude, row.longitude))
 
 
 def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
     """The places matching a valid DirectoryForm's cleaned data, in the order to show them."""
+    rows, notices = _matching_rows(data, now=now)
+    found = _sort_by_distance(rows, data.get("code_postal"))
+    found.notices = notices + found.notices
+    return found
+
+
+def located_places(data: dict, *, now: datetime, request) -> dict:
+    """Every matching place that has coordinates, for the browser to sort around the visitor.
+
+    The visitor's position never leaves the browser: it asks with the filters only and gets
+    every candidate, name, link, commune and position, from the same single read of the rows
+    as the directory (no query per place). Past `MAX_LOCATED` the list is cut and says so.
+    """
+    rows, _notices = _matching_rows(data, now=now)
+    located = [row for row in rows if row.located]
+    return {
+        "lieux": [
+            {
+                "nom": row.title,
+                # A page built from the row's own columns: its URL comes from the site's root
+                # paths, which Wagtail keeps on the request, so no query is made per place.
+                "url": LieuPage(pk=row.pk, url_path=row.url_path).get_url(request),
+                "commune": row.commune,
+                "lat": row.latitude,
+                "lon": row.longitude,
+            }
+            for row in located[:MAX_LOCATED]
+        ],
+        "complet": len(located) <= MAX_LOCATED,
+    }
+
+
+def _matching_rows(data: dict, *, now: datetime) -> tuple[list[_Row], list[str]]:
+    """The rows of the places matching every criterion, alphabetical, and notices to show."""
     places = directory_places()
-    notice = ""
+    notices = []
     for name in ("services", "publics", "accessibilite", "accompagnement"):
         if data.get(name):
             places = with_any_term(places, data[name])
@@ -228,32 +295,42 @@ def search_directory(data: dict, *, now: datetime) -> DirectoryResults:
                 operator="and",
             )
         except SearchRefused:
-            found, notice = (
-                [],
-                _("Ce mot-clé n'a pas pu être cherché : essayez avec d'autres mots."),
-            )
+            found = []
+            notices.append(_("Ce mot-clé n'a pas pu être cherché : essayez avec d'autres mots."))
         places = places.filter(pk__in=[page.pk for page in found])
 
     rows = [
-        _Row(*values) for values in places.values_list("pk", "horaires", "latitude", "longitude")
+        _Row(*values)
+        for values in places.values_list(
+            "pk", "horaires", "latitude", "longitude", "title", "url_path", "commune"
+        )
     ]
-    rows = _filter_by_opening(rows, data, now=now)
-    found_places = _sort_by_distance(rows, data.get("code_postal"))
-    found_places.notice = found_places.notice or notice
-    return found_places
+    rows, notice = _filter_by_opening(rows, data, now=now)
+    return rows, notices + ([notice] if notice else [])
 
 
-def _filter_by_opening(rows: list[_Row], data: dict, *, now: datetime) -> list[_Row]:
+def _filter_by_opening(rows: list[_Row], data: dict, *, now: datetime) -> tuple[list[_Row], str]:
     when, part = data.get("quand"), data.get("moment") or None
+    notice = ""
     if when == NOW:
+        if part:
+            notice = _(
+                "« Ouvert maintenant » l'emporte sur le moment de la journée choisi : "
+                "la liste montre les lieux ouverts en ce moment."
+            )
         is_open = _per_hours(rows, lambda hours: status(hours, at=now).is_open)
-    elif when in WEEKDAYS or part:
-        today = timezone.localtime(now).date()
-        day = _next_weekday(when, today) if when in WEEKDAYS else today
+    elif when in WEEKDAYS:
+        day = _next_weekday(when, timezone.localtime(now).date())
         is_open = _per_hours(rows, lambda hours: is_open_during(hours, day=day, part=part))
+    elif part:
+        # Any day: open on one of the coming seven mornings (afternoons, evenings).
+        days = _coming_days(part, now)
+        is_open = _per_hours(
+            rows, lambda hours: any(is_open_during(hours, day=day, part=part) for day in days)
+        )
     else:
-        return rows
-    return [row for row in rows if is_open[row.horaires]]
+        return rows, notice
+    return [row for row in rows if is_open[row.horaires]], notice
 
 
 def _per_hours(rows: list[_Row], answer) -> dict[str, bool]:
@@ -265,13 +342,23 @@ def _sort_by_distance(rows: list[_Row], code: str | None) -> DirectoryResults:
     ids = [row.pk for row in rows]
     if not code:
         return DirectoryResults(ids=ids)
+    notices = []
     centre = postcode_centre(code)
     if centre is None:
+        departement = departement_of(code)
+        centre = departement_centre(departement)
+        if centre is None:
+            notice = _(
+                "Aucun lieu du réseau n'a le code postal %(code)s, ni dans son département : "
+                "la liste n'est pas triée par distance."
+            )
+            return DirectoryResults(ids=ids, notices=[notice % {"code": code}])
         notice = _(
-            "Aucun lieu du réseau n'a le code postal %(code)s : la liste n'est pas triée par distance."
+            "Aucun lieu du réseau n'a le code postal %(code)s : le tri est approximatif, depuis "
+            "le centre des lieux du réseau dans le département %(departement)s."
         )
-        return DirectoryResults(ids=ids, notice=notice % {"code": code})
+        notices.append(notice % {"code": code, "departement": departement.code})
     distances = {row.pk: _distance_km(centre, row) for row in rows}
     # sorted() is stable: places at the same distance keep their alphabetical order.
     ids.sort(key=lambda pk: (distances[pk] is None, distances[pk] or 0))
-    return DirectoryResults(ids=ids, distances=distances, sorted_from=code)
+    return DirectoryResults(ids=ids, distances=distances, sorted_from=code, notices=notices)

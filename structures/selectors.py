@@ -1,8 +1,9 @@
 """Reads that span relations, for the structures' pages, listings, feeds and home blocks."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Avg, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from wagtail.models import Page
@@ -69,11 +70,45 @@ def directory_communes() -> list[str]:
 
 def postcode_centre(code: str) -> tuple[float, float] | None:
     """The centre of the network's places with this postcode (no geocoding service is called)."""
-    centre = (
-        LieuPage.objects.live()
-        .filter(code_postal=code, latitude__isnull=False, longitude__isnull=False)
-        .aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
-    )
+    return _centre(_located_places().filter(code_postal=code))
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str  # « 73 », « 2A », « 974 »
+    postcode_prefixes: tuple[str, ...]
+
+
+def departement_of(code: str) -> Departement:
+    """The département a five-digit postcode belongs to, read from its digits alone.
+
+    Overseas postcodes (97x, 98x) name theirs with three digits; Corsica's 20xxx split between
+    Corse-du-Sud (200xx–201xx) and Haute-Corse (202xx and above).
+    """
+    if code.startswith(("97", "98")):
+        return Departement(code[:3], (code[:3],))
+    if code.startswith("20"):
+        if code[2] in "01":
+            return Departement("2A", ("200", "201"))
+        return Departement("2B", tuple(f"20{digit}" for digit in "23456789"))
+    return Departement(code[:2], (code[:2],))
+
+
+def departement_centre(departement: Departement) -> tuple[float, float] | None:
+    """The centre of the network's places in a département, when a postcode has none of its own."""
+    in_departement = Q()
+    for prefix in departement.postcode_prefixes:
+        in_departement |= Q(code_postal__startswith=prefix)
+    return _centre(_located_places().filter(in_departement))
+
+
+def _located_places() -> QuerySet:
+    places = without_restricted(LieuPage.objects.live())
+    return places.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def _centre(places: QuerySet) -> tuple[float, float] | None:
+    centre = places.aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
     if centre["latitude"] is None:
         return None
     return centre["latitude"], centre["longitude"]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,12 +94,27 @@ class LieuIndexPage(RoutablePageMixin, IndexPage):
             map_places=[marker for result in shown if (marker := result.marker(request))],
             tiles_url=settings.RELAIS_MAP_TILES_URL,
             exports=self.export_urls(request),
+            nearby_url=self.nearby_url(request),
         )
         return context
 
     @path("")
     def directory(self, request):
         return self.render(request)
+
+    @path("proches/", name="nearby")
+    def nearby(self, request):
+        """Every place matching the directory's filters, for "Trier autour de moi" in the browser.
+
+        The request carries the filters only: the visitor's position stays in the browser.
+        """
+        from structures.directory import DirectoryForm, located_places  # it imports these models
+
+        criteria = DirectoryForm(request.GET or None).criteria()
+        return JsonResponse(located_places(criteria, now=timezone.now(), request=request))
+
+    def nearby_url(self, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("nearby")
 
     @path("export/csv/", name="export_csv")
     def export_csv(self, request):

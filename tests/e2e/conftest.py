@@ -116,9 +116,20 @@ def screen(request):
 
 
 @pytest.fixture
-def visitor(browser, site_url, screen, request):
+def context_options():
+    """More options for the visitor's browser context: a test parametrizes this fixture to be
+    somewhere, e.g. `{"geolocation": {...}, "permissions": ["geolocation"]}`."""
+    return {}
+
+
+@pytest.fixture
+def visitor(browser, site_url, screen, context_options, request):
     context = browser.new_context(
-        viewport=SCREENS[screen], locale="fr-FR", timezone_id="Europe/Paris", base_url=site_url
+        viewport=SCREENS[screen],
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        base_url=site_url,
+        **context_options,
     )
     context.set_default_timeout(10_000)
     context.route(TILES, lambda route: route.fulfill(body=TILE, content_type="image/png"))

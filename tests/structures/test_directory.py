@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from structures.factories import LieuPageFactory, StructurePageFactory
-from structures.models import StructureIndexPage
+from structures.models import LieuIndexPage, StructureIndexPage
+from structures.selectors import departement_of
 
 FRIDAY_10H = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
 
@@ -36,6 +37,7 @@ def network(home):
                 "Aide aux démarches administratives",
                 "Gratuit",
                 "Accompagnement individuel",
+                "Handicaps moteurs",
             ],
         ),
         "ccas": LieuPageFactory(
@@ -46,7 +48,7 @@ def network(home):
             latitude=45.5626,
             longitude=5.9612,
             horaires="Mo-Th 14:00-17:00",
-            term_codes=["Aide aux démarches administratives", "Payant"],
+            term_codes=["Aide aux démarches administratives", "Payant", "En autonomie"],
         ),
         "epinettes": LieuPageFactory(
             parent=clef,
@@ -56,7 +58,13 @@ def network(home):
             latitude=45.5742,
             longitude=5.9308,
             horaires="Tu 14:00-16:30",
-            term_codes=["Loisirs et créations numériques", "Seniors", "Gratuit"],
+            term_codes=[
+                "Loisirs et créations numériques",
+                "Seniors",
+                "Gratuit",
+                "Surdité",
+                "Dans un atelier collectif",
+            ],
         ),
     }
 
@@ -89,6 +97,28 @@ def test_the_commune_filter_lists_only_that_communes_places(client, network):
     assert set(listed(client, commune="Chambéry")) == {"Espace numérique des Epinettes"}
 
 
+def test_the_accessibility_filter_keeps_the_places_with_that_welcome_and_any_of_two(
+    client, network
+):
+    assert listed(client, accessibilite="Surdité") == ["Espace numérique des Epinettes"]
+    assert set(listed(client, accessibilite=["Surdité", "Handicaps moteurs"])) == {
+        "Espace numérique des Epinettes",
+        "Espace numérique du Piochet",
+    }
+    assert listed(client, accessibilite="Déficience visuelle") == []
+
+
+def test_the_support_filter_keeps_the_places_helping_that_way_and_any_of_two(client, network):
+    assert listed(client, accompagnement="Accompagnement individuel") == [
+        "Espace numérique du Piochet"
+    ]
+    assert set(listed(client, accompagnement=["Accompagnement individuel", "En autonomie"])) == {
+        "Espace numérique du Piochet",
+        "Accueil numérique du CCAS",
+    }
+    assert listed(client, accompagnement="À distance") == []
+
+
 @time_machine.travel(FRIDAY_10H)
 def test_open_now_on_a_friday_morning_finds_the_piochet(client, network):
     assert listed(client, quand="maintenant") == ["Espace numérique du Piochet"]
@@ -98,6 +128,36 @@ def test_open_now_on_a_friday_morning_finds_the_piochet(client, network):
 def test_open_on_friday_morning_looks_ahead_to_the_coming_friday(client, network):
     assert listed(client, quand="vendredi", moment="matin") == ["Espace numérique du Piochet"]
     assert listed(client, quand="vendredi", moment="apres-midi") == []
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC))  # a Monday
+def test_a_part_of_the_day_alone_means_open_then_on_one_of_the_coming_seven_days(client, network):
+    assert listed(client, moment="matin") == ["Espace numérique du Piochet"]
+    assert set(listed(client, moment="apres-midi")) == {
+        "Accueil numérique du CCAS",
+        "Espace numérique des Epinettes",
+    }
+    assert listed(client, moment="soir") == []
+
+
+@time_machine.travel(FRIDAY_10H + datetime.timedelta(hours=4))  # Friday, 14 h in Paris
+def test_once_this_morning_is_over_the_seventh_morning_is_next_weeks(client, network):
+    assert listed(client, moment="matin") == ["Espace numérique du Piochet"]
+
+
+@pytest.mark.parametrize(
+    ("moment_utc", "expected"),
+    [(FRIDAY_10H, ["Espace numérique du Piochet"]), (FRIDAY_10H + datetime.timedelta(hours=4), [])],
+)
+def test_open_now_wins_over_a_part_of_the_day_and_says_so(client, network, moment_utc, expected):
+    with time_machine.travel(moment_utc):
+        page = html.unescape(
+            client.get(
+                "/espaces-numeriques/", {"quand": "maintenant", "moment": "apres-midi"}
+            ).content.decode()
+        )
+        assert "« Ouvert maintenant » l'emporte sur le moment de la journée" in page
+        assert listed(client, quand="maintenant", moment="apres-midi") == expected
 
 
 @time_machine.travel(
@@ -130,8 +190,62 @@ def test_an_unknown_postcode_says_so_and_still_lists_everything(client, network)
     page = html.unescape(
         client.get("/espaces-numeriques/", {"code_postal": "75001"}).content.decode()
     )
-    assert "Aucun lieu du réseau n'a le code postal 75001" in page
+    assert "Aucun lieu du réseau n'a le code postal 75001, ni dans son département" in page
+    assert "du plus proche" not in page
     assert len(listed(client, code_postal="75001")) == 3
+
+
+def test_a_postcode_no_place_has_sorts_approximately_from_its_departements_places(client, network):
+    page = html.unescape(
+        client.get("/espaces-numeriques/", {"code_postal": "73100"}).content.decode()
+    )
+    assert (
+        "Aucun lieu du réseau n'a le code postal 73100 : le tri est approximatif, depuis le "
+        "centre des lieux du réseau dans le département 73." in page
+    )
+    # The centre of the three places: the CCAS is nearest, the Epinettes farthest.
+    assert listed(client, code_postal="73100") == [
+        "Accueil numérique du CCAS",
+        "Espace numérique du Piochet",
+        "Espace numérique des Epinettes",
+    ]
+
+
+def test_corsican_postcodes_look_in_their_own_half_of_the_island(client, network):
+    LieuPageFactory(
+        parent=network["piochet"].get_parent(),
+        title="Espace numérique d'Ajaccio",
+        commune="Ajaccio",
+        code_postal="20000",
+        latitude=41.9192,
+        longitude=8.7386,
+    )
+    page = html.unescape(
+        client.get("/espaces-numeriques/", {"code_postal": "20167"}).content.decode()
+    )
+    assert "dans le département 2A." in page
+    assert listed(client, code_postal="20167")[0] == "Espace numérique d'Ajaccio"
+    page = html.unescape(
+        client.get("/espaces-numeriques/", {"code_postal": "20200"}).content.decode()
+    )
+    assert "Aucun lieu du réseau n'a le code postal 20200, ni dans son département" in page
+
+
+@pytest.mark.parametrize(
+    ("code", "departement"),
+    [
+        ("73100", "73"),
+        ("01000", "01"),
+        ("20090", "2A"),
+        ("20167", "2A"),
+        ("20200", "2B"),
+        ("20600", "2B"),
+        ("97411", "974"),
+        ("98800", "988"),
+    ],
+)
+def test_a_postcode_names_its_departement(code, departement):
+    assert departement_of(code).code == departement
 
 
 @pytest.mark.parametrize(
@@ -179,21 +293,33 @@ def test_the_map_receives_each_located_place_as_data_not_as_script(client, netwo
     assert "leaflet.js" in page
 
 
-def test_the_directory_costs_the_same_queries_for_10_or_200_places(client, home, database_cache):
+def test_the_directory_and_its_nearby_list_cost_the_same_queries_for_10_or_200_places(
+    client, home, database_cache
+):
     structure = StructurePageFactory(parent=StructureIndexPage.objects.get())
 
-    def queries() -> int:
-        client.get("/espaces-numeriques/", {"gratuit": "on"})
+    def queries(path: str) -> int:
+        client.get(path, {"gratuit": "on"})
         with CaptureQueriesContext(connection) as captured:
-            client.get("/espaces-numeriques/", {"gratuit": "on"})
+            response = client.get(path, {"gratuit": "on"})
+        assert response.status_code == 200
         return len(captured)
 
-    for number in range(10):
-        LieuPageFactory(parent=structure, title=f"Lieu {number}", term_codes=["Gratuit"])
-    ten = queries()
-    for number in range(10, 200):
-        LieuPageFactory(parent=structure, title=f"Lieu {number}", term_codes=["Gratuit"])
-    assert queries() == ten
+    def add_places(numbers: range) -> None:
+        for number in numbers:
+            LieuPageFactory(
+                parent=structure,
+                title=f"Lieu {number}",
+                latitude=45.5 + number / 1000,
+                longitude=5.9,
+                term_codes=["Gratuit"],
+            )
+
+    add_places(range(10))
+    ten = queries("/espaces-numeriques/"), queries(NEARBY)
+    add_places(range(10, 200))
+    assert (queries("/espaces-numeriques/"), queries(NEARBY)) == ten
+    assert len(client.get(NEARBY, {"gratuit": "on"}).json()["lieux"]) == 200
 
 
 def test_a_long_list_comes_in_pages_that_keep_the_criteria(client, home):
@@ -266,3 +392,70 @@ def test_a_place_whose_structure_was_not_verified_for_six_months_says_so_in_the_
 def test_a_place_page_links_to_directions_on_a_map_service(client, network):
     page = client.get(network["piochet"].url).content.decode()
     assert 'href="https://www.openstreetmap.org/directions?to=45.5612%2C5.9663"' in page
+
+
+NEARBY = "/espaces-numeriques/proches/"
+
+
+def test_the_nearby_list_holds_every_matching_located_place_beyond_the_page_shown(
+    client, network, monkeypatch
+):
+    monkeypatch.setattr(LieuIndexPage, "per_page", 1)
+    LieuPageFactory(
+        parent=network["piochet"].get_parent(),
+        title="Permanence sans adresse précise",
+        term_codes=["Aide aux démarches administratives"],
+    )
+    response = client.get(NEARBY, {"services": "Aide aux démarches administratives", "page": 1})
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "lieux": [
+            {
+                "nom": "Accueil numérique du CCAS",
+                "url": network["ccas"].url,
+                "commune": "La Ravoire",
+                "lat": 45.5626,
+                "lon": 5.9612,
+            },
+            {
+                "nom": "Espace numérique du Piochet",
+                "url": network["piochet"].url,
+                "commune": "La Ravoire",
+                "lat": 45.5612,
+                "lon": 5.9663,
+            },
+        ],
+        "complet": True,
+    }
+    page = client.get("/espaces-numeriques/").content.decode()
+    assert f'data-near-me-url="{NEARBY}"' in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"services": "<script>alert(1)</script>"},
+        {"quand": "jamais", "moment": "nuit'); DROP TABLE wagtailcore_page; --"},
+        {"commune": "Paris" * 1000},
+        {"code_postal": "9" * 5000},
+        {"page": "-1", "lat": "45.5", "lon": "5.9"},
+        {"q": "x" * 5000},
+        {"q": "' OR 1=1 --"},
+        {"accessibilite": ["Surdité", "🙂"]},
+    ],
+)
+@pytest.mark.search
+def test_any_filter_sent_to_the_nearby_list_gives_json_never_an_error(client, network, params):
+    response = client.get(NEARBY, {**params, "gratuit": "on"})
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+    names = {place["nom"] for place in response.json()["lieux"]}
+    # What does not validate is left out; the rest, "Gratuit only", still applies.
+    assert "Accueil numérique du CCAS" not in names
+    assert names <= {"Espace numérique du Piochet", "Espace numérique des Epinettes"}
+
+
+def test_control_characters_in_the_nearby_filters_get_the_french_bad_request_page(client, network):
+    response = client.get(NEARBY, {"q": "\x00\x01"})
+    assert response.status_code == 400
+    assert "Demande incorrecte" in response.content.decode()
