@@ -152,7 +152,6 @@ def test_editors_are_warned_in_the_admin_when_the_structure_needs_verifying(
     )
     Membership.objects.create(user=editor, structure=structure, role=Role.EDITOR)
     client.force_login(editor)
-    client.defaults["HTTP_HOST"] = "localhost"
     for page in (structure, lieu):
         response = client.get(f"/admin/pages/{page.pk}/edit/")
         assert response.status_code == 200
