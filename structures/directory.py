@@ -223,14 +223,15 @@ def _next_weekday(name: str, today: date) -> date:
 def _coming_days(part: str, now: datetime) -> list[date]:
     """The days of the next seven occurrences of a part of the day not over yet.
 
-    Today's morning counts until noon; from then on the seventh morning is next week's.
+    Today's part counts until it ends (a morning until noon); from then on, the seventh one is
+    next week's.
     """
     local = timezone.localtime(now)
     today = local.date()
     part_ends = datetime.combine(today, DAY_PARTS[part][1], tzinfo=local.tzinfo)
     first = today if local < part_ends else today + timedelta(days=1)
     if first == today:
-        # Tomorrow's list of days differs: a cached answer must not outlive today's part.
+        # The days change when today's part ends: a cached answer must not outlive it.
         page_cache.changes_at(part_ends)
     return [first + timedelta(days=offset) for offset in range(7)]
 
