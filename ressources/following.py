@@ -130,12 +130,13 @@ def _followed_keys(user) -> list[tuple[int | None, int | None]]:
 
 def page_context(request, page) -> dict:
     follows = _followed_keys(request.user)
+    url = page.get_url(request)
     return {
         "following": {
-            "url": page.url + page.reverse_subpage("follow"),
+            "url": url + page.reverse_subpage("follow"),
             "active": (page.pk, None) in follows,
             "whole_wiki": (None, None) in follows,
-            "login_url": _login_url(page.url),
+            "login_url": _login_url(url),
         }
     }
 

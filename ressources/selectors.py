@@ -4,7 +4,7 @@ from taggit.models import Tag
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from ressources.models import (
     RelatedBilan,
@@ -14,6 +14,7 @@ from ressources.models import (
     RessourceTag,
     Theme,
 )
+from website.page_cache import memoize
 from website.queries import without_restricted
 
 
@@ -104,6 +105,13 @@ def ressources_linking_to(page: Page) -> QuerySet:
 
 
 def wiki_url(request=None) -> str:
-    # With the request, the site's root paths it already read serve again: no cache read.
-    index = RessourceIndexPage.objects.live().only("id", "url_path").first()
-    return index.get_url(request) if index else ""
+    """The wiki home's address, kept by each process until the next content change."""
+
+    def find() -> str:
+        index = RessourceIndexPage.objects.live().only("id", "url_path").first()
+        return index.get_url(request) if index else ""
+
+    if request is None:
+        return find()
+    site = Site.find_for_request(request)
+    return memoize(request, f"wiki-url:{site.pk if site else ''}", find)

@@ -80,6 +80,8 @@ def ressource_context(page: RessourcePage, request) -> dict:
         "related_methods": related_methods,
         "related_bilans": related_bilans,
         "wiki_url": selectors.wiki_url(request),
+        # Each tag with its item: one query, not one per tag.
+        "tagged_items": page.tagged_items.select_related("tag"),
         **history.page_context(request, page),
         **discussion.page_context(request, page),
         **following.page_context(request, page),

@@ -49,12 +49,6 @@ class CalloutBlock(blocks.StructBlock):
         }
 
 
-class LinkStructValue(blocks.StructValue):
-    def get_url(self) -> str:
-        page = self.get("page")
-        return page.url if page else self.get("url") or ""
-
-
 class LinkButtonBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("libellé"), max_length=60)
     page = blocks.PageChooserBlock(label=_("page du site"), required=False)
@@ -66,7 +60,6 @@ class LinkButtonBlock(blocks.StructBlock):
         template = "components/blocks/link_button.html"
         description = _("Un lien mis en valeur vers une page du site ou une adresse web.")
         preview_value = {"label": "Trouver un espace numérique", "url": "https://example.org"}
-        value_class = LinkStructValue
 
     def clean(self, value):
         value = super().clean(value)

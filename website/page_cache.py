@@ -56,6 +56,8 @@ logger = logging.getLogger(__name__)
 # first third of the keys in alphabetical order, drops pages before rate-limit counts.
 ENTRY_PREFIX = "0page:"
 LOCAL_ENTRIES = 128
+# memoize()'s keys are the code's own, some per host or site: bounded all the same.
+MEMO_ENTRIES = 512
 # Headers the outer middleware add to every answer, fresh each time (the CSP carries the
 # request's nonce), and those that must never be replayed to another visitor.
 UNSTORED_HEADERS = {
@@ -246,7 +248,10 @@ def memoize(request, key: str, compute):
     if found is not None and found[0] == token:
         return found[1]
     value = compute()
+    _memo.pop(key, None)
     _memo[key] = (token, value)
+    while len(_memo) > MEMO_ENTRIES:
+        del _memo[next(iter(_memo))]
     return value
 
 

@@ -221,6 +221,7 @@ ROUTES: dict[str, Route] = {
     "LieuIndexPage:directory": Route(page("lieux", "directory")),
     "LieuIndexPage:export_csv": Route(page("lieux", "export_csv")),
     "LieuIndexPage:export_json": Route(page("lieux", "export_json")),
+    "LieuIndexPage:nearby": Route(page("lieux", "nearby")),
     "NewsIndexPage:listing": Route(page("actualites", "listing")),
     "NewsIndexPage:rss": Route(page("actualites", "rss")),
     "LieuPage:place": Route(page("lieu_A", "place")),

@@ -1,8 +1,13 @@
+import copy
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Site
+
+from website.page_cache import memoize
 
 
 @register_setting(icon="site")
@@ -47,3 +52,26 @@ class NetworkSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("réglages du réseau")
+
+    @classmethod
+    def for_request(cls, request):
+        """The site's settings, read once per process until the next content change: every
+        page shows them (header, footer), and a query each time adds up."""
+        attribute = cls.get_cache_attr_name()
+        if hasattr(request, attribute):
+            return getattr(request, attribute)
+        site = Site.find_for_request(request)
+        shared = memoize(
+            request, f"network-settings:{site.pk if site else ''}", lambda: cls._read(site)
+        )
+        # A copy per request: Wagtail keeps the request on the instance to build page URLs.
+        found = copy.copy(shared)
+        found._request = request
+        setattr(request, attribute, found)
+        return found
+
+    @classmethod
+    def _read(cls, site):
+        found = cls.for_site(site)
+        found.logo  # noqa: B018 - fetched once here, not by every page that shows it
+        return found

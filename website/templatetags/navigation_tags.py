@@ -12,6 +12,13 @@ LEGAL_SLUGS = [slug for slug, _title in STANDARD_PAGES]
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def link_url(context, link) -> str:
+    """A link block's address: its page's, built with the request (no cache read), or its URL."""
+    page = link.get("page")
+    return page.get_url(context.get("request")) if page else link.get("url") or ""
+
+
 def _home_for(request) -> HomePage | None:
     site = Site.find_for_request(request) if request else None
     if site is None:
