@@ -344,6 +344,8 @@ def run(plan: Plan, data_dir: Path, work_dir: Path, page_cache_off: dict) -> dic
     relais_environment = {
         "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
         "RELAIS_DATA_DIR": str(data_dir.resolve()),
+        # As production: each worker keeps its database connection between requests.
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     results = {
         "gunicorn_config": CONFIG.name if CONFIG.exists() else "",

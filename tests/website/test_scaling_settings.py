@@ -27,6 +27,7 @@ PRODUCTION = {
 }
 SWITCHED = [
     "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
     "CACHE_URL",
     "REDIS_URL",
     "SEARCH_BACKEND",
@@ -98,6 +99,18 @@ def test_one_machine_runs_on_sqlite_the_database_cache_whoosh_and_the_database_t
         "media_url": "/media/",
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     }
+
+
+def test_production_workers_keep_their_database_connection_unless_told_otherwise(
+    production_settings,
+):
+    postgres = {"DATABASE_URL": "postgres://relais:secret@db.internal:5432/relais"}
+    assert production_settings(**postgres)["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert production_settings(**postgres)["DATABASES"]["default"]["CONN_HEALTH_CHECKS"]
+    fresh_each_time = production_settings(**postgres, DATABASE_CONN_MAX_AGE="0")
+    assert fresh_each_time["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    with pytest.raises(ConfigurationError, match="DATABASE_CONN_MAX_AGE"):
+        production_settings(DATABASE_CONN_MAX_AGE="une minute")
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,10 @@ if any("/" in host or host == "*" or "#" in host or " " in host for host in ALLO
 # default, http://127.0.0.1:8000, would send people nowhere.
 WAGTAILADMIN_BASE_URL = env_url("RELAIS_BASE_URL", schemes=("https",))
 
+# gunicorn's workers serve one request at a time: a connection kept between requests spares
+# each page a connection to PostgreSQL (or SQLite's set-up pragmas). Health checks are on.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Load balancers probe over plain HTTP: a redirect would read as "unhealthy".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
