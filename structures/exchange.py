@@ -710,8 +710,8 @@ class _Reader:
     other place), unknown vocabulary values, opening hours that do not parse, a pivot that is
     neither a SIRET nor an RNA number, a phone, e-mail or web address that is not valid, the
     extra addresses when several are given (the site keeps one of each).
-    Refused (the record is skipped): a missing id, name, commune, postcode or address, an
-    invalid postcode, a date_maj that cannot be read, an id already seen in the file.
+    Refused (the record is skipped): a missing id, name, commune, postcode or address, a NUL
+    character in the id or name, an invalid postcode, a date_maj that cannot be read, an id already seen in the file.
     """
 
     def __init__(self, source: SourceFile, *, default_source: str, today: date):
@@ -764,6 +764,11 @@ class _Reader:
             outcome.skip(
                 _("Valeur obligatoire absente : %(columns)s") % {"columns": ", ".join(missing)}
             )
+            return None
+        if any("\x00" in self.text(raw, column) for column in ("id", "nom")):
+            # The batch looks places up by id and name, and PostgreSQL refuses a NUL even in a
+            # query: let through, it would stop every record of the batch.
+            outcome.skip(_("Caractère nul dans l’identifiant ou le nom : enregistrement illisible"))
             return None
         postcode = self.text(raw, "code_postal")
         if isinstance(raw.get("code_postal"), int | float) and postcode.isdigit():

@@ -593,6 +593,25 @@ def test_finding_the_earlier_files_places_costs_the_same_queries_for_3_or_12(hom
     assert costs[0] == costs[1]
 
 
+def test_a_name_or_id_with_a_nul_character_spoils_its_own_record_only(home, tmp_path):
+    import_text(tmp_path, v1_csv(record(id="1", nom="Bus numérique", source="")), "a.csv")
+    hostile = json.dumps(
+        [
+            record(id="1", nom="Bus\x00numérique", source=""),
+            record(id="1\x00", nom="Bus numérique", source=""),
+            record(id="2", nom="Médiathèque", source=""),
+        ]
+    )
+    report = import_text(tmp_path, hostile, "b.json")
+    assert [outcome.action for outcome in report.outcomes] == [
+        Action.SKIPPED,
+        Action.SKIPPED,
+        Action.CREATED,
+    ]
+    assert "Caractère nul dans l’identifiant ou le nom" in report.outcomes[1].line()
+    assert LieuPage.objects.get(identifiant="a:1").title == "Bus numérique"
+
+
 def test_a_record_naming_its_source_is_never_matched_to_another_sources_place(home, tmp_path):
     import_text(tmp_path, v1_csv(record(id="1", source="")), "annuaire.csv")
     import_text(tmp_path, v1_csv(record(id="1", source="Cartographie nationale")), "b.csv")
