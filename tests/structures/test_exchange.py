@@ -122,6 +122,10 @@ def import_text(tmp_path, text: str, name: str = "lieux.csv", **options):
     return import_records(read_path(write_file(tmp_path, name, text)), **options)
 
 
+def actions(report) -> list[Action]:
+    return [outcome.action for outcome in report.outcomes]
+
+
 def terms(page: LieuPage, vocabulary: Vocabulary) -> list[str]:
     return [term.code for term in page.terms_of(vocabulary)]
 
@@ -547,11 +551,7 @@ def test_dated_exports_without_source_update_the_places_of_the_earlier_file(home
         record(id="3", nom="Régie Coup de Pouce", source=""),
     )
     report = import_text(tmp_path, november, "lieux-2026-11.csv")
-    assert [outcome.action for outcome in report.outcomes] == [
-        Action.UPDATED,
-        Action.UNCHANGED,
-        Action.CREATED,
-    ]
+    assert actions(report) == [Action.UPDATED, Action.UNCHANGED, Action.CREATED]
     line = report.outcomes[0].line()
     assert "le lieu déjà importé sous la source « lieux-2026-10 »" in line
     assert "(l’option --source lieux-2026-10 désigne cette source)" in line
@@ -603,11 +603,7 @@ def test_a_name_or_id_with_a_nul_character_spoils_its_own_record_only(home, tmp_
         ]
     )
     report = import_text(tmp_path, hostile, "b.json")
-    assert [outcome.action for outcome in report.outcomes] == [
-        Action.SKIPPED,
-        Action.SKIPPED,
-        Action.CREATED,
-    ]
+    assert actions(report) == [Action.SKIPPED, Action.SKIPPED, Action.CREATED]
     assert "Caractère nul dans l’identifiant ou le nom" in report.outcomes[1].line()
     assert LieuPage.objects.get(identifiant="a:1").title == "Bus numérique"
 
