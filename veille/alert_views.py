@@ -3,8 +3,8 @@ opt-in pages (website.mailing_views), mounted by veille.urls with the watch's te
 """
 
 from django.http import QueryDict
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from veille import alerts
@@ -14,6 +14,28 @@ from website.guard import public_form
 
 SUBSCRIBE_GUARD = public_form(scope="veille-alert", limit=10, window=3600, max_bytes=8 * 1024)
 LINK_GUARD = public_form(scope="veille-alert-link", limit=30, window=3600, max_bytes=4 * 1024)
+
+
+STALE_SEARCH = _(
+    "Cette recherche n'est plus valable (un critère a disparu) : refaites-la depuis la page de la "
+    "veille, puis abonnez-vous."
+)
+
+
+def _form(request, page):
+    """The form for the search the watch's listing links to (its `recherche` parameter)."""
+    query = request.GET.get("recherche", "")[:2000]
+    filters = _search(query)
+    if filters is None:
+        # No form for a search that cannot be saved: the way back to the watch instead.
+        return render(
+            request, "veille/alert_form.html", {"page": page, "stale": STALE_SEARCH}, status=400
+        )
+    return render(
+        request,
+        "veille/alert_form.html",
+        {"page": page, "form": AlertForm(initial={"recherche": query}), "labels": filters.labels()},
+    )
 
 
 def _search(query: str) -> VeilleFilters | None:
@@ -29,17 +51,11 @@ def _search(query: str) -> VeilleFilters | None:
 @SUBSCRIBE_GUARD
 def subscribe(request, page):
     if request.method != "POST":
-        return redirect(page.get_url(request))
+        return _form(request, page)
     form = AlertForm(request.POST)
     filters = _search(request.POST.get("recherche", ""))
     if filters is None:
-        form.add_error(
-            None,
-            _(
-                "Cette recherche n'est plus valable (un critère a disparu) : refaites-la depuis "
-                "la page de la veille, puis abonnez-vous."
-            ),
-        )
+        form.add_error(None, STALE_SEARCH)
     if not form.is_valid():
         return render(
             request,

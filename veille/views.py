@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -16,7 +17,7 @@ from structures.models import StructurePage
 from veille import rights, selectors, services
 from veille.feeds import deadlines_calendar, new_calls_feed
 from veille.filters import VeilleFilters
-from veille.forms import AlertForm, InterestForm
+from veille.forms import InterestForm
 from website.feeds import conditional_feed
 from website.guard import public_form
 
@@ -65,8 +66,11 @@ def _render(page, request, *, filters: VeilleFilters, calls, view: str, **contex
                 "rss": _url(page, request, "rss", query),
                 "name": _feed_name(filters),
             },
-            "alert_form": AlertForm(initial={"recherche": filters.alert_query}),
-            "alert_url": _url(page, request, "alert"),
+            # A link to the form, not the form: a listing without a CSRF token is one the page
+            # cache can share between visitors (website.page_cache).
+            "alert_url": _url(
+                page, request, "alert", urlencode({"recherche": filters.alert_query})
+            ),
             "empty_message": (
                 _("Aucun appel ne correspond à ces critères. Essayez d'en retirer un.")
                 if filters.criteria

@@ -72,6 +72,9 @@ def test_a_visitor_subscribes_to_open_calls_on_digital_inclusion_and_gets_one_em
         visitor.check("appel")
         page.go_back(wait_until="load")
 
+        visitor.follow(page.get_by_role("link", name="Créer une alerte pour cette recherche"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Recevoir une alerte")
+        expect(page.get_by_text("Votre recherche :")).to_contain_text("Inclusion numérique")
         page.get_by_label("Votre adresse électronique").fill(ADDRESS)
         page.get_by_label("Chaque jour").check()
         with page.expect_navigation(wait_until="load"):

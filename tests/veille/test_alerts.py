@@ -215,3 +215,33 @@ def test_unknown_links_say_so_in_french(client, calls):
     assert client.get("/alertes/confirmer/inconnu/").status_code == 404
     assert "Ce lien ne correspond à aucune alerte" in text(client.get("/alertes/confirmer/x/"))
     assert "Vous êtes désabonné" in text(client.post("/alertes/desabonner/" + "z" * 300 + "/"))
+
+
+def test_the_listing_links_to_the_form_for_its_own_search(client, calls):
+    listing = text(client.get("/veille/?theme=inclusion-numerique"))
+    assert "csrfmiddlewaretoken" not in listing
+    href = re.search(r'href="([^"]*/veille/alerte/\?recherche=[^"]*)"', listing).group(1)
+    form = client.get(href.replace("&amp;", "&"))
+    assert form.status_code == 200
+    html = text(form)
+    assert "Votre recherche : Inclusion numérique" in html
+    assert 'name="recherche" value="theme=inclusion-numerique"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+@pytest.mark.parametrize(
+    "query", ["theme=disparu", "admin=1", "theme=" + "x" * 5000, "statut=%00", "<script>"]
+)
+def test_a_form_asked_for_a_search_that_is_no_more_says_so(client, calls, query):
+    response = client.get("/veille/alerte/", {"recherche": query})
+    assert response.status_code == 400
+    assert "Cette recherche n'est plus valable" in text(response)
+    assert "<script>" not in response.content.decode()
+
+
+def test_the_listing_is_served_from_the_page_cache(client, calls, settings):
+    settings.RELAIS_PAGE_CACHE_SECONDS = 300
+    client.get("/veille/")  # the site's settings are created on first use: a write
+    assert client.get("/veille/").get("X-Cache") == "miss"
+    assert client.get("/veille/").get("X-Cache") == "hit"
+

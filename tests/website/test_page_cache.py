@@ -119,11 +119,12 @@ def test_a_signed_in_person_is_never_served_from_the_cache(client, structure):
 def test_pages_carrying_a_csrf_token_are_never_shared_between_visitors(client, home, clock):
     from django.test import Client
 
-    call = AppelPageFactory(parent=VeilleIndexPage.objects.get(), title="Appel ouvert")
+    watch = VeilleIndexPage.objects.get()
     other = Client(HTTP_HOST="localhost")
     tokens = []
     for visitor in (client, other, client):
-        response = visitor.get(call.url.replace(call.slug + "/", ""))
+        # The alert form, a sub-page of the watch.
+        response = visitor.get(watch.url + "alerte/?recherche=statut%3Douvert")
         assert response.status_code == 200
         assert response["X-Cache"] == "miss"
         assert 'name="csrfmiddlewaretoken"' in response.content.decode()

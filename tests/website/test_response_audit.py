@@ -256,7 +256,7 @@ ROUTES: dict[str, Route] = {
     "VeilleIndexPage:archive": Route(page("veille", "archive")),
     "VeilleIndexPage:ics": Route(page("veille", "ics")),
     "VeilleIndexPage:rss": Route(page("veille", "rss")),
-    "VeilleIndexPage:alert": Route(page("veille", "alert"), status=302, form=GUARDED),
+    "VeilleIndexPage:alert": Route(page("veille", "alert"), form=GUARDED),
     "AppelPage:detail": Route(page("appel_A", "detail")),
     "AppelPage:interest": Route(
         page("appel_A", "interest"), role="membre_A", status=405, form=GUARDED
