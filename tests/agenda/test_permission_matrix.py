@@ -16,7 +16,7 @@ from wagtail.models import Page
 from agenda.factories import EventPageFactory
 from agenda.models import AgendaPage, EventPage, EventProposal, ProposalStatus
 from agenda.moderation import save_event
-from tests.permissions import ROLES, build_network, mismatches
+from tests.permissions import ROLES, build_network, mismatches, module_network
 
 STRUCTURE_TARGETS = {"evenement_A": "A", "brouillon_A": "A", "evenement_B": "B"}
 TARGETS = [*STRUCTURE_TARGETS, "proposition_reseau"]
@@ -163,7 +163,10 @@ def build_event_network():
     return network
 
 
+event_network = module_network(build_event_network)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_events_obey_the_permission_matrix(home, role):
-    problems = mismatches(build_event_network(), role, actions=ACTIONS, targets=TARGETS, rule=rule)
+def test_events_obey_the_permission_matrix(event_network, db, role):
+    problems = mismatches(event_network, role, actions=ACTIONS, targets=TARGETS, rule=rule)
     assert not problems, "\n".join(problems)

@@ -15,7 +15,7 @@ from wagtail.models import Page
 from bilans.factories import ActionFactory, BilanPageFactory, MethodPageFactory
 from bilans.models import Action, BilanIndexPage, BilanPage, MethodIndexPage, MethodPage
 from tests.bilans.conftest import five_columns
-from tests.permissions import ROLES, attempt, build_network, client_for
+from tests.permissions import ROLES, attempt, build_network, client_for, module_network
 
 EVERYWHERE = {"animateur", "admin"}
 MEMBERS = {"A": {"membre_A", "editeur_A"}, "B": {"editeur_B"}, "reseau": set()}
@@ -43,6 +43,9 @@ def build_bilans_network():
         "action_reseau": ActionFactory(bilan=bilan, structure=None, description="Action du réseau"),
     }
     return network
+
+
+bilans_network = module_network(build_bilans_network)
 
 
 # --- Pages: review days and methods ---------------------------------------------------------
@@ -168,8 +171,8 @@ def action_rule(role: str, action: str, target: str) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_review_days_methods_and_actions_obey_the_permission_matrix(home, role):
-    network = build_bilans_network()
+def test_review_days_methods_and_actions_obey_the_permission_matrix(bilans_network, db, role):
+    network = bilans_network
     client = client_for(network, role)
     found = []
     for name, action in PAGE_ACTIONS.items():

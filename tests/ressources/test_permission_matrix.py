@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from ressources.factories import RessourcePageFactory
 from ressources.models import RessourceIndexPage, RessourcePage
-from tests.permissions import ROLES, build_network, mismatches
+from tests.permissions import ROLES, build_network, mismatches, module_network
 from tests.ressources.editor import edit_url, editor_post
 
 PARTICIPANTS = {"membre_A", "editeur_A", "editeur_B"}
@@ -37,6 +37,9 @@ def build_wiki_network():
     network.pages["ressource_mere"] = mother
     network.pages["sous_ressource"] = RessourcePageFactory(parent=mother, title="Sous-page")
     return network
+
+
+wiki_network = module_network(build_wiki_network)
 
 
 def _ok(client: Client, url: str) -> bool:
@@ -142,15 +145,15 @@ def rule(role: str, action: str, target: str, network) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_wiki_obeys_the_permission_matrix(home, role):
-    network = build_wiki_network()
+def test_the_wiki_obeys_the_permission_matrix(wiki_network, db, role):
+    network = wiki_network
     problems = mismatches(network, role, actions=READING_AND_WRITING, targets=PAGES, rule=rule)
     problems += mismatches(network, role, actions=ON_RESSOURCES, targets=RESSOURCES, rule=rule)
     assert not problems, "\n".join(problems)
 
 
-def test_a_refused_withdrawal_says_who_to_ask(home):
-    network = build_wiki_network()
+def test_a_refused_withdrawal_says_who_to_ask(wiki_network, db):
+    network = wiki_network
     client = Client(HTTP_HOST="localhost")
     client.force_login(network.users["membre_A"])
     page = network.pages["ressource"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from wagtail.models import Page
 
-from tests.permissions import ROLES, build_network, mismatches
+from tests.permissions import ROLES, build_network, mismatches, module_network
 from veille.factories import AppelPageFactory
 from veille.models import AppelPage, Funder, Interest, VeilleIndexPage
 
@@ -89,7 +89,10 @@ def build_call_network():
     return network
 
 
+call_network = module_network(build_call_network)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_calls_obey_the_permission_matrix(home, role):
-    problems = mismatches(build_call_network(), role, actions=ACTIONS, targets=TARGETS, rule=rule)
+def test_calls_obey_the_permission_matrix(call_network, db, role):
+    problems = mismatches(call_network, role, actions=ACTIONS, targets=TARGETS, rule=rule)
     assert not problems, "\n".join(problems)
