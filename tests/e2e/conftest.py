@@ -40,6 +40,10 @@ SCREENS = {
     "narrow": {"width": 360, "height": 740},
 }
 EVERY_TEST_ON = ["phone", "desktop"]
+# A journey made on one kind of screen runs on that one only (the others run on both): a
+# resident's on a phone, a facilitator's or an editor's in the admin at a desk.
+ON_A_PHONE = pytest.mark.parametrize("screen", ["phone"], indirect=True)
+AT_A_DESK = pytest.mark.parametrize("screen", ["desktop"], indirect=True)
 # The closed network has no tile server: map tiles are answered with a 1×1 transparent PNG.
 TILES = "https://tile.openstreetmap.org/**"
 TILE = base64.b64decode(

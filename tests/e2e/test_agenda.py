@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from agenda.factories import EventPageFactory
 from structures.factories import LieuPageFactory, StructurePageFactory
 from structures.models import StructureIndexPage
+from tests.e2e.conftest import ON_A_PHONE
 
 MONDAY_10H = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
 PARIS = datetime.timezone(datetime.timedelta(hours=1))  # November: winter time
@@ -47,6 +48,7 @@ def agenda(home):
         )
 
 
+@ON_A_PHONE
 def test_a_resident_filters_the_agenda_reads_the_month_and_opens_the_drop_in(visitor, agenda):
     page = visitor.page
     with time_machine.travel(MONDAY_10H, tick=True):

@@ -16,6 +16,7 @@ from bilans.models import Action, BilanIndexPage, BilanPage, MethodIndexPage, St
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
 from tests.e2e.accounts import PASSWORD, log_in, log_out
+from tests.e2e.conftest import AT_A_DESK
 
 
 @pytest.fixture
@@ -47,6 +48,7 @@ def network(home):
     return {"clef": clef, "method": method}
 
 
+@AT_A_DESK
 def test_a_post_it_becomes_an_action_is_done_and_shows_at_the_next_review_day(visitor, network):
     index = BilanIndexPage.objects.get()
     page = log_in(visitor, "camille@example.org", f"/admin/pages/add/bilans/bilanpage/{index.pk}/")
@@ -178,6 +180,7 @@ def test_a_review_day_the_library_and_a_method_pass_the_checks(visitor, network)
     visitor.assert_no_problems()
 
 
+@AT_A_DESK
 def test_the_whole_demo_review_day_unfolded_passes_the_checks_as_a_facilitator_sees_it(
     visitor, network, home
 ):

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from structures.factories import StructurePageFactory
 from structures.models import Facilitator, Membership, Role, StructureIndexPage
 from tests.e2e.accounts import PASSWORD, log_in, log_out
+from tests.e2e.conftest import AT_A_DESK
 
 MONDAY_10H = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)  # 10 h in Paris
 
@@ -29,6 +30,7 @@ def network(home):
     return regie
 
 
+@AT_A_DESK
 def test_a_participant_proposes_a_weekly_workshop_and_a_facilitator_approves_it(visitor, network):
     with time_machine.travel(MONDAY_10H, tick=True):
         page = log_in(visitor, "sacha@example.org", "/evenements/proposer/")

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from django.core import mail
 from django.core.management import call_command
 
+from tests.e2e.conftest import ON_A_PHONE
 from veille.factories import AppelPageFactory, FunderFactory
 from veille.models import Alert, FunderKind, Theme, VeilleIndexPage
 
@@ -50,6 +51,7 @@ def calls(home, site_url, settings):
             )
 
 
+@ON_A_PHONE
 def test_a_visitor_subscribes_to_open_calls_on_digital_inclusion_and_gets_one_email(visitor, calls):
     page = visitor.page
     with time_machine.travel(MONDAY_10H, tick=True):

@@ -22,6 +22,7 @@ from ressources.models import Comment, Frequency, RessourceIndexPage
 from structures.factories import StructurePageFactory
 from structures.models import Membership, Role, StructureIndexPage
 from tests.e2e.accounts import PASSWORD, log_in, log_out
+from tests.e2e.conftest import AT_A_DESK
 
 # A word of its own per screen: the search index lives for the whole test session.
 NEW_WORD = {"phone": "pictogrammes", "desktop": "idéogrammes"}
@@ -57,6 +58,7 @@ def found_by_search(page, words: str) -> bool:
 
 
 @pytest.mark.search
+@AT_A_DESK
 def test_an_edit_is_compared_questioned_digested_and_found(visitor, wiki):
     ressource = wiki["ressource"]
     word = NEW_WORD[visitor.screen]
