@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ressources import discussion, following, history, selectors
 from ressources.models import Kind, RessourceIndexPage, RessourcePage, Theme
 from ressources.rights import may_add_under, may_edit
+from website.page_cache import memoize
 from website.queries import without_restricted
 
 
@@ -55,9 +56,10 @@ def wiki_home_context(index: RessourceIndexPage, request) -> dict:
         "filters": filters,
         "filtered": any(request.GET.get(name) for name in filters.fields),
         "ressources": paginator.get_page(request.GET.get("page")),
-        "themes": selectors.themes_with_counts(),
-        "tags": selectors.tags_in_use(),
-        "recent": selectors.recently_updated(),
+        # Counted over every resource, the same for every visitor until the next change.
+        "themes": memoize(request, "wiki-themes", selectors.themes_with_counts),
+        "tags": memoize(request, "wiki-tags", selectors.tags_in_use),
+        "recent": memoize(request, "wiki-recent", selectors.recently_updated),
         "add_url": _add_url(request.user, index),
         "wiki_url": index.get_url(request),
         **discussion.home_context(request, index),

@@ -56,6 +56,10 @@ logger = logging.getLogger(__name__)
 # first third of the keys in alphabetical order, drops pages before rate-limit counts.
 ENTRY_PREFIX = "0page:"
 LOCAL_ENTRIES = 128
+# And at most this many bytes of bodies: a worker that served the whole agenda's ICS (megabytes)
+# keeps it in the shared cache only, not in its own memory.
+LOCAL_BYTES = 16 * 1024 * 1024
+LOCAL_ENTRY_BYTES = 512 * 1024
 # memoize()'s keys are the code's own, some per host or site: bounded all the same.
 MEMO_ENTRIES = 512
 # Headers the outer middleware add to every answer, fresh each time (the CSP carries the
@@ -87,6 +91,7 @@ _LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.
 
 # key → (generation token, expires, stored at, (status, headers, body)), as in the shared cache.
 _local: OrderedDict[str, tuple] = OrderedDict()
+_local_bytes: dict[str, int] = {}
 _memo: dict[str, tuple[str, object]] = {}
 _where: dict[str, Path | None] = {}
 _changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
@@ -229,6 +234,7 @@ def _install(connection, **kwargs) -> None:
 
 def _forget_local(**kwargs) -> None:
     _local.clear()
+    _local_bytes.clear()
     _memo.clear()
     _where.clear()
 
@@ -374,10 +380,15 @@ def _lookup(key: str, token: str, now: float) -> tuple | None:
 
 
 def _remember(key: str, stored: tuple) -> None:
+    size = len(stored[3][2])
+    if size > LOCAL_ENTRY_BYTES:
+        return
     _local[key] = stored
     _local.move_to_end(key)
-    while len(_local) > LOCAL_ENTRIES:
-        _local.popitem(last=False)
+    _local_bytes[key] = size
+    while len(_local) > LOCAL_ENTRIES or sum(_local_bytes.values()) > LOCAL_BYTES:
+        oldest, _entry = _local.popitem(last=False)
+        _local_bytes.pop(oldest, None)
 
 
 class PageCacheMiddleware:

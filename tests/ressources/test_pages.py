@@ -100,6 +100,19 @@ def test_the_wiki_home_lists_themes_tags_and_recent_updates(client, ressource):
     assert ressource.title in page
 
 
+def test_the_wiki_homes_counts_kept_in_memory_follow_each_publication(client, wiki, ressource):
+    orientation = 'href="?theme=orientation">Orientation</a> <span class="card__meta">({})</span>'
+    assert orientation.format(1) in text(client.get("/ressources/"))
+    second = RessourcePageFactory(parent=wiki, title="Orienter vers le CCAS")
+    second.themes.set(ressource.themes.all())
+    second.save_revision().publish()
+    page = text(client.get("/ressources/"))
+    assert orientation.format(2) in page
+    assert "Orienter vers le CCAS" in page.split("Mises à jour récentes", 1)[1]
+    second.unpublish()
+    assert orientation.format(1) in text(client.get("/ressources/"))
+
+
 def test_tags_of_other_apps_stay_off_the_wiki_home(client, ressource, structure):
     structure.tags.add("reparation")
     structure.save()

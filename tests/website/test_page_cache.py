@@ -89,6 +89,23 @@ def test_a_page_read_twice_comes_from_the_cache_with_fresh_security_headers(clie
     assert "Set-Cookie" not in second
 
 
+def test_a_worker_keeps_few_and_small_bodies_in_its_own_memory(client, structure, monkeypatch):
+    """Large answers (the whole agenda's ICS) are served from the shared cache only."""
+    monkeypatch.setattr(page_cache, "LOCAL_ENTRY_BYTES", 100)
+    assert client.get(structure.url)["X-Cache"] == "miss"
+    assert client.get(structure.url)["X-Cache"] == "hit"
+    assert page_cache._local == {}
+    monkeypatch.setattr(page_cache, "LOCAL_ENTRY_BYTES", 10**6)
+    # Room for one of the two pages, not both: the one read last stays.
+    both = len(client.get(structure.url).content) + len(client.get("/").content)
+    monkeypatch.setattr(page_cache, "LOCAL_BYTES", both - 1)
+    page_cache._forget_local()
+    client.get(structure.url)
+    client.get("/")
+    assert list(page_cache._local_bytes) == [page_cache._key(client.get("/").wsgi_request)]
+    assert sum(page_cache._local_bytes.values()) <= page_cache.LOCAL_BYTES
+
+
 def test_head_and_revalidation_are_answered_from_the_cache(client, structure):
     page = client.get(structure.url)
     head = client.head(structure.url)
