@@ -56,10 +56,10 @@ logger = logging.getLogger(__name__)
 # first third of the keys in alphabetical order, drops pages before rate-limit counts.
 ENTRY_PREFIX = "0page:"
 LOCAL_ENTRIES = 128
-# And at most this many bytes of bodies: a worker that served the whole agenda's ICS (megabytes)
-# keeps it in the shared cache only, not in its own memory.
-LOCAL_BYTES = 16 * 1024 * 1024
-LOCAL_ENTRY_BYTES = 512 * 1024
+# And at most this many bytes of bodies. The whole agenda's ICS (4.5 MB at M) stays: read from
+# the database cache it takes 30 ms on PostgreSQL, from here 0.3 ms.
+LOCAL_BYTES = 64 * 1024 * 1024
+LOCAL_ENTRY_BYTES = 8 * 1024 * 1024
 # memoize()'s keys are the code's own, some per host or site: bounded all the same.
 MEMO_ENTRIES = 512
 # Headers the outer middleware add to every answer, fresh each time (the CSP carries the
