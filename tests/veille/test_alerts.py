@@ -244,4 +244,3 @@ def test_the_listing_is_served_from_the_page_cache(client, calls, settings):
     client.get("/veille/")  # the site's settings are created on first use: a write
     assert client.get("/veille/").get("X-Cache") == "miss"
     assert client.get("/veille/").get("X-Cache") == "hit"
-
