@@ -30,8 +30,8 @@ files number their places 1, 2, 3… So a place is stored with ``identifiant = "
 else the importer's default (the file's name). Re-importing the same file finds the same
 identifiants and updates, never duplicates. The same records under another file name (dated
 exports) would get another default source: a record without ``source`` whose id, name and
-postcode match a place imported under another source is skipped, and its report line names
-that source for ``--source``. A place created on this site has the identifiant
+postcode match a place imported under another source updates that place (which keeps its
+identifiant), and its report line names that source for ``--source``. A place created on this site has the identifiant
 ``relais-lieu-<pk>`` and no source; it is exported with ``source`` = the site's name
 (``WAGTAIL_SITE_NAME``) and ``id`` = ``"<site name>:relais-lieu-<pk>"``, so that an export read
 into another database and exported again gives the same records. Reading this site's own
@@ -711,7 +711,8 @@ class _Reader:
     neither a SIRET nor an RNA number, a phone, e-mail or web address that is not valid, the
     extra addresses when several are given (the site keeps one of each).
     Refused (the record is skipped): a missing id, name, commune, postcode or address, a NUL
-    character in the id or name, an invalid postcode, a date_maj that cannot be read, an id already seen in the file.
+    character in the id or name, an invalid postcode, a date_maj that cannot be read, an id
+    already seen in the file.
     """
 
     def __init__(self, source: SourceFile, *, default_source: str, today: date):

@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from structures import invitations
 from structures.forms import AcceptInvitationForm, DeleteAccountForm, JoinForm
 from structures.models import Facilitator, Membership, Role
+from structures.verification import verification_warning
 from website import privacy_services
 from website.discovery import contributions
 from website.guard import public_form
@@ -164,7 +165,10 @@ def my_space(request):
     )
     for membership in memberships:
         membership.is_editor = membership.role == Role.EDITOR
-        membership.needs_verification = membership.structure.needs_verification()
+        # The sentence its editors also read in the admin (structures.verification).
+        membership.verification_warning = (
+            verification_warning(membership.structure) if membership.is_editor else ""
+        )
         membership.admin_url = reverse("wagtailadmin_pages:edit", args=[membership.structure_id])
         membership.members_url = (
             reverse("memberships:index") + "?" + urlencode({"structure": membership.structure_id})

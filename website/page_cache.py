@@ -91,7 +91,6 @@ _LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.
 
 # key → (generation token, expires, stored at, (status, headers, body)), as in the shared cache.
 _local: OrderedDict[str, tuple] = OrderedDict()
-_local_bytes: dict[str, int] = {}
 _memo: dict[str, tuple[str, object]] = {}
 _where: dict[str, Path | None] = {}
 _changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
@@ -234,7 +233,6 @@ def _install(connection, **kwargs) -> None:
 
 def _forget_local(**kwargs) -> None:
     _local.clear()
-    _local_bytes.clear()
     _memo.clear()
     _where.clear()
 
@@ -379,16 +377,22 @@ def _lookup(key: str, token: str, now: float) -> tuple | None:
     return stored[3]
 
 
+def _body_size(stored: tuple) -> int:
+    return len(stored[3][2])
+
+
+def local_bytes() -> int:
+    """The bytes of bodies this process keeps itself."""
+    return sum(_body_size(stored) for stored in _local.values())
+
+
 def _remember(key: str, stored: tuple) -> None:
-    size = len(stored[3][2])
-    if size > LOCAL_ENTRY_BYTES:
+    if _body_size(stored) > LOCAL_ENTRY_BYTES:
         return
     _local[key] = stored
     _local.move_to_end(key)
-    _local_bytes[key] = size
-    while len(_local) > LOCAL_ENTRIES or sum(_local_bytes.values()) > LOCAL_BYTES:
-        oldest, _entry = _local.popitem(last=False)
-        _local_bytes.pop(oldest, None)
+    while len(_local) > LOCAL_ENTRIES or local_bytes() > LOCAL_BYTES:
+        _local.popitem(last=False)
 
 
 class PageCacheMiddleware:

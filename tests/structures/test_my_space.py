@@ -315,11 +315,11 @@ def test_an_editor_is_told_in_mon_espace_when_their_structure_needs_checking(
     )
     Membership.objects.create(user=editor, structure=structure, role=Role.EDITOR)
     client.force_login(editor)
-    page = client.get("/compte/mon-espace/").content.decode().replace("&#x27;", "'")
+    page = client.get("/compte/mon-espace/").content.decode().replace("’", "'")
     assert "n'ont jamais été vérifiées : relisez-les" in page
     assert "six mois" not in page
 
     structure.last_verified = datetime.date(2026, 3, 2)
     structure.save()
-    page = client.get("/compte/mon-espace/").content.decode().replace("&#x27;", "'")
+    page = client.get("/compte/mon-espace/").content.decode().replace("’", "'")
     assert "n'ont pas été vérifiées depuis le 2 mars 2026, il y a plus de six mois" in page

@@ -102,8 +102,8 @@ def test_a_worker_keeps_few_and_small_bodies_in_its_own_memory(client, structure
     page_cache._forget_local()
     client.get(structure.url)
     client.get("/")
-    assert list(page_cache._local_bytes) == [page_cache._key(client.get("/").wsgi_request)]
-    assert sum(page_cache._local_bytes.values()) <= page_cache.LOCAL_BYTES
+    assert list(page_cache._local) == [page_cache._key(client.get("/").wsgi_request)]
+    assert page_cache.local_bytes() <= page_cache.LOCAL_BYTES
 
 
 def test_head_and_revalidation_are_answered_from_the_cache(client, structure):
