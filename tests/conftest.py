@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
 
+from tests import snapshot
+
 # Property tests: the same examples on every run (a red CI is reproducible), no deadline (timings
 # on 2 shared cores mean nothing), no example database, and hypothesis's own caches kept out of
 # the work tree.
@@ -74,18 +76,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Build the site once per test database; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         call_command("setup_site", verbosity=0)
+    snapshot.take(django_db_blocker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that flushed the database (a transactional one, the live server) leaves the site
+    back in it for the next one (after the last, the test database is gone)."""
+    yield
+    if nextitem is not None:
+        snapshot.restore_if_flushed()
 
 
 @pytest.fixture
 def home(db):
-    """The site as setup_site builds it: home page, sections, groups, workflow.
-
-    Tests that flush the database (transactional ones, the live server) get it rebuilt.
-    """
+    """The site as setup_site builds it: home page, sections, groups, workflow."""
     from website.models import HomePage
 
-    if not HomePage.objects.exists():
-        call_command("setup_site", verbosity=0)
     return HomePage.objects.get()
 
 

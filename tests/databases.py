@@ -17,7 +17,6 @@ from pathlib import Path
 import psycopg
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 
 MANAGE_PY = Path(settings.BASE_DIR) / "manage.py"
@@ -80,12 +79,6 @@ def template_database(directory: Path):
     transaction (a copy needs the test database at rest)."""
     test_connection = connections["default"]
     params = dict(test_connection.settings_dict)
-    # A transactional test or the live server that ran before on this worker flushed the
-    # database: build the site again, as the `home` fixture would.
-    from website.models import HomePage
-
-    if not HomePage.objects.exists():
-        call_command("setup_site", verbosity=0)
     if test_connection.vendor == "sqlite":
         test_connection.ensure_connection()
         path = directory / "modele.sqlite3"
