@@ -174,6 +174,13 @@ def _excerpt(text: str) -> str:
     return text if len(text) < EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
+def _written_order(key: str) -> tuple[str, int]:
+    """Events of the same moment in the order they were written: "commentaire-9" before
+    "commentaire-10" (as text, it would come after)."""
+    source, pk = key.rsplit("-", 1)
+    return source, int(pk)
+
+
 def changes_between(
     start: datetime | None,
     end: datetime | None,
@@ -196,7 +203,7 @@ def changes_between(
         page.pk: page for page in RessourcePage.objects.filter(pk__in=page_ids).defer_streamfields()
     }
 
-    # (moment, order, page id, family, kind, event key, person key, name, excerpt)
+    # (moment, page id, family, kind, event key, person key, name, excerpt)
     events = []
     for row in publications:
         page = by_id[row["page_id"]]
@@ -230,7 +237,7 @@ def changes_between(
                 _excerpt(row["excerpt"]) if row["is_question"] else "",
             )
         )
-    events.sort(key=lambda event: (event[0], event[4]))
+    events.sort(key=lambda event: (event[0], _written_order(event[4])))
 
     lines, open_lines = [], {}
     for at, page_id, family, kind, key, person, name, excerpt in events:
@@ -243,5 +250,5 @@ def changes_between(
         line.last_at = at
         line.count += 1
         line.people.setdefault(person, name)
-    lines.sort(key=lambda line: (line.last_at, line.key), reverse=True)
+    lines.sort(key=lambda line: (line.last_at, _written_order(line.key)), reverse=True)
     return lines

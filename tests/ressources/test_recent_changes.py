@@ -108,6 +108,17 @@ def test_comments_are_batched_per_page_and_each_question_keeps_its_line(
     ]
 
 
+def test_comments_of_the_same_moment_are_named_in_the_order_they_were_written(
+    wiki, awa, karim, ressource
+):
+    # Ids 9 and 10: compared as text, the second would come first.
+    with time_machine.travel(MONDAY, tick=False):
+        Comment.objects.create(pk=9, page=ressource, author=karim, body="Merci !")
+        Comment.objects.create(pk=10, page=ressource, author=awa, body="Très utile.")
+    [line] = changes.changes_between(MONDAY - timedelta(hours=1), MONDAY + timedelta(hours=1))
+    assert line.summary == "2 commentaires de Karim B. et Awa Diallo"
+
+
 def test_only_live_public_resources_count(wiki, awa, ressource):
     hidden = RessourcePageFactory(parent=wiki, title="Réservée")
     PageViewRestriction.objects.create(page=hidden, restriction_type="login")
