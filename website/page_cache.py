@@ -93,6 +93,10 @@ _LAST_LOGIN = re.compile(r'^UPDATE "auth_user" SET "last_login" = %s WHERE', re.
 _local: OrderedDict[str, tuple] = OrderedDict()
 _memo: dict[str, tuple[str, object]] = {}
 _where: dict[str, Path | None] = {}
+# The token this process set last, as long as nothing in this process has read a token since:
+# nothing here can have been stored under it, so a further write in the same transaction does
+# not need another one at once (a bulk import, `seed_scale`: one new token, not one per row).
+_unread: dict[str, str] = {}
 _changes: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "relais_page_changes", default=None
 )
@@ -122,16 +126,18 @@ def _token_file() -> Path | None:
 def generation() -> str:
     """The current generation token, created when there is none (empty or culled cache)."""
     flush_pending()
+    _unread.clear()
+    return _stored_token() or bump()
+
+
+def _stored_token() -> str | None:
     path = _token_file()
-    if path is not None:
-        try:
-            return path.read_text() or bump()
-        except FileNotFoundError:
-            return bump()
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        token = bump()
-    return token
+    if path is None:
+        return cache.get(GENERATION_KEY)
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return None
 
 
 def bump() -> str:
@@ -140,11 +146,12 @@ def bump() -> str:
     path = _token_file()
     if path is None:
         _store_token(token)
-        return token
-    # Written beside, then renamed over: a reader sees the old token or the new, whole.
-    written = path.with_name(f"{path.name}.{token}")
-    written.write_text(token)
-    os.replace(written, path)
+    else:
+        # Written beside, then renamed over: a reader sees the old token or the new, whole.
+        written = path.with_name(f"{path.name}.{token}")
+        written.write_text(token)
+        os.replace(written, path)
+    _unread["token"] = token
     return token
 
 
@@ -199,8 +206,11 @@ def _bump_after_write(connection) -> None:
     if getattr(connection, "_relais_page_cache_hooks", None) is not connection.run_on_commit:
         transaction.on_commit(bump, using=connection.alias)
         connection._relais_page_cache_hooks = connection.run_on_commit
-    # This connection sees it at once (a request that writes, then renders; a test).
-    if not _transactional_token():
+    # This connection sees it at once (a request that writes, then renders; a test), unless
+    # the token is still the one it set and nothing here has read it since.
+    if not _transactional_token() and (
+        "token" not in _unread or _stored_token() != _unread["token"]
+    ):
         bump()
 
 
@@ -235,6 +245,7 @@ def _forget_local(**kwargs) -> None:
     _local.clear()
     _memo.clear()
     _where.clear()
+    _unread.clear()
 
 
 def memoize(request, key: str, compute):

@@ -4,6 +4,7 @@ from faker import Faker
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from website.discovery import contributions
 from website.scale_sizes import SIZES
@@ -29,7 +30,10 @@ class Command(BaseCommand):
                 rng = random.Random(f"{seed}-{label}")
                 faker = Faker("fr_FR")
                 faker.seed_instance(f"{seed}-{label}")
-                module.seed(size=dimensions, rng=rng, faker=faker)
+                # One commit per app rather than one per row written: on SQLite each commit
+                # waits for the disk. A run stopped halfway keeps the apps already done.
+                with transaction.atomic():
+                    module.seed(size=dimensions, rng=rng, faker=faker)
         if not skip_index:
             call_command("update_index", verbosity=0)
         if options["verbosity"]:
