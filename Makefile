@@ -17,6 +17,9 @@ WORKERS ?= auto
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadfile --durations=25
 CHROMIUM ?= /usr/bin/chromium
 MANAGE := $(PY) manage.py
+# Python keeps compiled modules (and pytest its rewritten tests) on disk: without them, each of
+# the many processes a test run starts compiles Django and Wagtail again (8 s per test worker).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install install-test run serve demo migrate test test-fast conformance lint format bench loadtest lock chromium clean
 
