@@ -80,7 +80,7 @@ chromium: ## Install Debian's Chromium for the browser tests when missing
 
 test: install-test chromium ## Install everything (browser included) and run every test
 	@$(PYTEST) $(PYTEST_ARGS)
-	@$(PY) -m tests.conformance -q
+	@$(PY) -m tests.conformance -q -n $(WORKERS)
 
 conformance: install-test ## Run modelsearch's backend conformance suite against the whoosh backend
 	@$(PY) -m tests.conformance $(PYTEST_ARGS)
