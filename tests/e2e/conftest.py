@@ -110,7 +110,8 @@ def browser():
 
 @pytest.fixture
 def site_url(live_server, home):
-    """The live server's address, serving the tree setup_site builds (rebuilt after flushes)."""
+    """The live server's address, serving the tree setup_site builds (put back after each flush:
+    tests/snapshot.py)."""
     return live_server.url
 
 

@@ -13,7 +13,6 @@ import pytest
 import time_machine
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 
 from structures.models import (
@@ -42,9 +41,6 @@ ROLE_EMAIL = re.compile(r"[a-z-]+@([a-z-]+\.)*example\.org")
 
 def seed_network() -> None:
     """The site's and the network's demo, as seed_demo runs them (in INSTALLED_APPS order)."""
-    if not HomePage.objects.exists():
-        # A transactional test run before in this process flushed the site setup_site built.
-        call_command("setup_site", verbosity=0)
     home = HomePage.objects.get()
     with indexing_deferred():
         for module in contributions("demo"):

@@ -316,6 +316,19 @@ def check_deliveries(sent: list[tuple[str, str]], recipients: set[str], *, kille
     assert len(identities) == len(recipients)
 
 
+def whole_mailing_run(site, command: str, recipients) -> float:
+    """whole_run() of a command that sends email, `recipients(name)` giving each run its own
+    people due: every one of them gets their email, once."""
+
+    def run(name) -> float:
+        before, due = site.outbox(), recipients(name)
+        duration = timed_run(command)
+        check_deliveries(site.sent(since=before), due, killed=False)
+        return duration
+
+    return whole_run(run)
+
+
 def test_a_killed_digest_run_skips_nobody_and_repeats_at_most_the_email_in_flight(site):
     author = UserFactory(username="autrice")
     wiki = RessourceIndexPage.objects.get()
@@ -337,14 +350,7 @@ def test_a_killed_digest_run_skips_nobody_and_repeats_at_most_the_email_in_fligh
     # forked, say how long an uninterrupted run takes.
     readers("chauffe")
     call_command("send_digests", verbosity=0, stdout=io.StringIO())
-
-    def reference(name) -> float:
-        before, people = site.outbox(), readers(name)
-        duration = timed_run("send_digests")
-        check_deliveries(site.sent(since=before), people, killed=False)
-        return duration
-
-    duration = whole_run(reference)
+    duration = whole_mailing_run(site, "send_digests", readers)
     killed_count = 0
     for trial, delay in enumerate(trials("send_digests", duration)):
         people = readers(trial)
@@ -387,14 +393,7 @@ def test_a_killed_alert_run_skips_no_alert_and_repeats_at_most_the_email_in_flig
 
     alerts("chauffe")
     call_command("send_veille_alerts", verbosity=0, stdout=io.StringIO())
-
-    def reference(name) -> float:
-        before, addresses = site.outbox(), alerts(name)
-        duration = timed_run("send_veille_alerts")
-        check_deliveries(site.sent(since=before), addresses, killed=False)
-        return duration
-
-    duration = whole_run(reference)
+    duration = whole_mailing_run(site, "send_veille_alerts", alerts)
     killed_count = 0
     for trial, delay in enumerate(trials("send_veille_alerts", duration)):
         addresses = alerts(trial)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -245,6 +246,25 @@ def test_a_membership_or_any_other_row_changes_the_generation(structure):
     before = page_cache.generation()
     Membership.objects.create(user=UserFactory(), structure=structure)
     assert page_cache.generation() != before
+
+
+def test_writes_in_a_row_set_one_token_until_this_process_reads_it(structure):
+    """A bulk write (an import, seed_scale) replaces the token once, not once per row; a token
+    read between two writes (a page rendered) is replaced again at the next one."""
+
+    def stored():  # the token as it is stored, read without counting as read
+        return cache.get(page_cache.GENERATION_KEY)
+
+    before = page_cache.generation()
+    UserFactory(username="une")
+    first = stored()
+    UserFactory(username="deux")
+    UserFactory(username="trois")
+    assert first != before
+    assert stored() == first
+    assert page_cache.generation() == first
+    UserFactory(username="quatre")
+    assert stored() != first
 
 
 def test_an_import_shows_its_places_in_the_directory_at_once(client, home):
